@@ -1,0 +1,1 @@
+//! Steering vectors of the IRS, sensor and BS arrays (not yet implemented).

@@ -1,0 +1,1 @@
+//! Scenarios, geometry and seeded channel realizations (not yet implemented).

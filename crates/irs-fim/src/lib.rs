@@ -1,0 +1,1 @@
+//! Fisher information and CRB for both sensing set-ups (not yet implemented).

@@ -1,0 +1,1 @@
+//! Typed convex modelling over Clarabel (not yet implemented).

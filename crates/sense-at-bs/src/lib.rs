@@ -1,0 +1,1 @@
+//! Alternating optimizer for sensing at the BS (not yet implemented).

@@ -1,0 +1,1 @@
+//! Alternating optimizer for sensing at the IRSs (not yet implemented).
