@@ -17,6 +17,14 @@
 use num_complex::Complex64 as C64;
 use std::f64::consts::TAU;
 
+/// `exp(j x)` through the pure-Rust `libm`, so steering vectors are bit-identical on every platform
+/// (std's `sin`/`cos` defer to the platform's C library, whose last-bit rounding differs).
+#[inline]
+fn cis(x: f64) -> C64 {
+    let (s, c) = libm::sincos(x);
+    C64::new(c, s)
+}
+
 pub use num_complex::Complex64;
 
 /// Errors of this crate; each names the offending argument.
@@ -280,10 +288,10 @@ impl Upa {
 
     /// Phase increments per index step (radians): (vertical `2π d_v cos θ`, horizontal `2π d_h sin θ cos φ`).
     fn phase_steps(&self, theta_rad: f64, phi_rad: f64) -> (f64, f64) {
-        let (st, ct) = theta_rad.sin_cos();
+        let (st, ct) = libm::sincos(theta_rad);
         (
             TAU * self.d_v_wl * ct,
-            TAU * self.d_h_wl * st * phi_rad.cos(),
+            TAU * self.d_h_wl * st * libm::cos(phi_rad),
         )
     }
 
@@ -293,11 +301,11 @@ impl Upa {
         // Row 0 is a_h itself (a_v[0] = 1); each entry is computed directly from its phase
         // (not by recurrence) so accuracy does not degrade with the index.
         for (i_h, o) in out[..n_h].iter_mut().enumerate() {
-            *o = C64::cis(kh * i_h as f64);
+            *o = cis(kh * i_h as f64);
         }
         let (first, rest) = out.split_at_mut(n_h);
         for (r, row) in rest.chunks_exact_mut(n_h).enumerate() {
-            let av = C64::cis(kv * (r + 1) as f64);
+            let av = cis(kv * (r + 1) as f64);
             for (o, &ah) in row.iter_mut().zip(first.iter()) {
                 *o = av * ah;
             }
@@ -305,8 +313,8 @@ impl Upa {
     }
 
     fn fill_zeta(&self, theta_rad: f64, phi_rad: f64, zt: &mut [C64], zp: &mut [C64]) {
-        let (st, ct) = theta_rad.sin_cos();
-        let (sp, cp) = phi_rad.sin_cos();
+        let (st, ct) = libm::sincos(theta_rad);
+        let (sp, cp) = libm::sincos(phi_rad);
         // Eq. (50): ζ_θ = j2πd_h cosθ cosφ (1 ⊗ d_{N_h}) − j2πd_v sinθ (d_{N_v} ⊗ 1).
         let ch = TAU * self.d_h_wl * ct * cp;
         let cv = -TAU * self.d_v_wl * st;
@@ -478,16 +486,16 @@ impl Ula {
     /// `∂a/∂ϑ = j 2π d m cos ϑ · a`, length M.
     pub fn steering_derivative(&self, angle_rad: f64) -> Vec<Complex64> {
         let mut out = self.steering(angle_rad);
-        let c = TAU * self.d_wl * angle_rad.cos();
+        let c = TAU * self.d_wl * libm::cos(angle_rad);
         for (m, o) in out.iter_mut().enumerate() {
             *o *= C64::new(0.0, c * m as f64);
         }
         out
     }
     fn fill(&self, angle_rad: f64, out: &mut [C64]) {
-        let k = TAU * self.d_wl * angle_rad.sin();
+        let k = TAU * self.d_wl * libm::sin(angle_rad);
         for (m, o) in out.iter_mut().enumerate() {
-            *o = C64::cis(k * m as f64);
+            *o = cis(k * m as f64);
         }
     }
 }
