@@ -1,0 +1,1 @@
+//! DoA estimation, multi-view localization and CRB-tightness study for multi-active-IRS sensing (issue 8).
