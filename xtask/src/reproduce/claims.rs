@@ -1,0 +1,478 @@
+//! The paper's Section V claims, each checked from the computed figures and reported PASS/FAIL with numbers.
+//!
+//! Every claim is turned into a quantitative test here, fixed before looking at data; the
+//! thresholds are listed in `docs/reproduce.md`. Comparisons are of mean max-CRB over realizations
+//! (what the figures plot). "a ≤ b" allows a relative slack of `REL_TOL`, the accuracy to which the
+//! optimizers' SDPs are solved, so that two curves the paper says coincide are not split by noise.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::engine::FigureData;
+use super::spec::FigureId;
+
+/// Relative slack of "≤" between two means (solver accuracy).
+pub const REL_TOL: f64 = 1e-3;
+/// Claim 2: "by a wide margin" means the passive max-CRB is at least this many times the active one at every P_t.
+pub const WIDE_MARGIN_RATIO: f64 = 10.0;
+/// Claim 4: at the lowest P_s the curves for different P_t "nearly coincide": largest/smallest mean at most this.
+pub const COINCIDE_RATIO: f64 = 1.5;
+/// Claim 4: "falls with P_s" at the low end: log–log slope over the first interval at most this.
+pub const FALLING_SLOPE: f64 = -0.5;
+/// Claim 4: "flattens" at the high end: log–log slope over the last interval at least this.
+pub const FLAT_SLOPE: f64 = -0.1;
+/// Claim 6: "saturates": |slope| over the last M interval at most this fraction of |slope| over the first.
+pub const SATURATION_FRACTION: f64 = 0.5;
+/// Claim 6: isotropic CRB at the IRSs "independent of M": largest/smallest mean over M at most this.
+pub const M_INDEPENDENT_RATIO: f64 = 1.25;
+/// Claim 7: transmit-BF-only "approaches" the proposed design: ratio at the largest P_t at most this.
+pub const APPROACH_RATIO: f64 = 1.1;
+
+/// Claims asserted by `--quick` (those whose test is meaningful with two sweep points and one realization).
+pub const QUICK_ASSERTED: [u8; 3] = [1, 2, 5];
+
+/// Outcome of one check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Verdict {
+    /// The data support the claim.
+    Pass,
+    /// The data contradict the claim (or a needed value failed to compute).
+    Fail,
+    /// Not checked: a figure was not run, or the sweep is too short for the test.
+    Skipped,
+}
+
+impl Verdict {
+    /// Upper-case text for tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "PASS",
+            Verdict::Fail => "FAIL",
+            Verdict::Skipped => "SKIPPED",
+        }
+    }
+}
+
+/// One row of the claims table.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClaimCheck {
+    /// Claim number 1..=7 (issue text).
+    pub id: u8,
+    /// The claim and its quantitative test.
+    pub statement: String,
+    /// Figures it was checked on.
+    pub scope: String,
+    /// PASS/FAIL/SKIPPED.
+    pub verdict: Verdict,
+    /// The numbers behind the verdict.
+    pub numbers: String,
+}
+
+type Figs = BTreeMap<FigureId, FigureData>;
+
+/// Means of a curve, or why they are not available.
+fn means(figs: &Figs, fig: FigureId, curve: &str) -> Result<Vec<(f64, f64)>, (Verdict, String)> {
+    let f = figs
+        .get(&fig)
+        .ok_or((Verdict::Skipped, format!("Fig. {} not run", fig.number())))?;
+    let c = f.curve(curve).ok_or((
+        Verdict::Skipped,
+        format!("Fig. {} has no curve {curve}", fig.number()),
+    ))?;
+    c.points
+        .iter()
+        .map(|p| {
+            p.stats.mean.map(|m| (p.x, m)).ok_or((
+                Verdict::Fail,
+                format!(
+                    "Fig. {} {curve} at x = {}: every realization failed",
+                    fig.number(),
+                    p.x
+                ),
+            ))
+        })
+        .collect()
+}
+
+fn e3(v: f64) -> String {
+    format!("{v:.3e}")
+}
+
+/// Log–log slope between two points.
+fn slope(a: (f64, f64), b: (f64, f64)) -> f64 {
+    (b.1.ln() - a.1.ln()) / (b.0.ln() - a.0.ln())
+}
+
+fn row(
+    id: u8,
+    statement: &str,
+    scope: String,
+    r: Result<(bool, String), (Verdict, String)>,
+) -> ClaimCheck {
+    let (verdict, numbers) = match r {
+        Ok((true, n)) => (Verdict::Pass, n),
+        Ok((false, n)) => (Verdict::Fail, n),
+        Err((v, n)) => (v, n),
+    };
+    ClaimCheck {
+        id,
+        statement: statement.to_string(),
+        scope,
+        verdict,
+        numbers,
+    }
+}
+
+/// Curve keys of a figure with the given prefix, in spec order.
+fn curve_keys(figs: &Figs, fig: FigureId, prefix: &str) -> Vec<String> {
+    figs.get(&fig)
+        .map(|f| {
+            f.curves
+                .iter()
+                .filter(|c| c.key.starts_with(prefix))
+                .map(|c| c.key.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Claim 1 on one figure: proposed (a_max = 8) ≤ transmit-only ≤ reflective-only at every P_t.
+fn claim1(figs: &Figs, fig: FigureId) -> ClaimCheck {
+    let r = (|| {
+        let p = means(figs, fig, "proposed_amax8")?;
+        let t = means(figs, fig, "transmit_only")?;
+        let r = means(figs, fig, "reflective_only")?;
+        let mut worst_pt: f64 = 0.0;
+        let mut worst_tr: f64 = 0.0;
+        let mut bad = Vec::new();
+        for ((&(x, pv), &(_, tv)), &(_, rv)) in p.iter().zip(&t).zip(&r) {
+            worst_pt = worst_pt.max(pv / tv);
+            worst_tr = worst_tr.max(tv / rv);
+            if pv > tv * (1.0 + REL_TOL) || tv > rv * (1.0 + REL_TOL) {
+                bad.push(format!("x = {x}"));
+            }
+        }
+        let mut n = format!(
+            "max proposed/transmit-only = {:.4}, max transmit-only/reflective-only = {:.4} over {} points",
+            worst_pt,
+            worst_tr,
+            p.len()
+        );
+        if !bad.is_empty() {
+            let _ = write!(n, "; violated at {}", bad.join(", "));
+        }
+        Ok((bad.is_empty(), n))
+    })();
+    row(
+        1,
+        "proposed <= transmit BF only <= reflective BF only at every point (a_max = 8)",
+        format!("Fig. {}", fig.number()),
+        r,
+    )
+}
+
+/// Claim 2 on one figure: passive / proposed (a_max = 8) ≥ `WIDE_MARGIN_RATIO` at every P_t.
+fn claim2(figs: &Figs, fig: FigureId) -> ClaimCheck {
+    let r = (|| {
+        let p = means(figs, fig, "proposed_amax8")?;
+        let q = means(figs, fig, "passive")?;
+        let ratios: Vec<(f64, f64)> = p.iter().zip(&q).map(|(a, b)| (a.0, b.1 / a.1)).collect();
+        let (x_min, min) = ratios
+            .iter()
+            .copied()
+            .fold(
+                (f64::NAN, f64::INFINITY),
+                |acc, r| if r.1 < acc.1 { r } else { acc },
+            );
+        let max = ratios.iter().map(|r| r.1).fold(0.0_f64, f64::max);
+        Ok((
+            min >= WIDE_MARGIN_RATIO,
+            format!(
+                "passive/proposed ratio: min {} (at x = {x_min}), max {}",
+                e3(min),
+                e3(max)
+            ),
+        ))
+    })();
+    row(
+        2,
+        &format!("active IRSs beat passive IRSs by a wide margin (ratio >= {WIDE_MARGIN_RATIO} at every P_t)"),
+        format!("Fig. {}", fig.number()),
+        r,
+    )
+}
+
+/// Claim 3 on one figure: mean CRB non-increasing in a_max ∈ {2, 4, 8} at every P_t.
+fn claim3(figs: &Figs, fig: FigureId) -> ClaimCheck {
+    let r = (|| {
+        let a2 = means(figs, fig, "proposed_amax2")?;
+        let a4 = means(figs, fig, "proposed_amax4")?;
+        let a8 = means(figs, fig, "proposed_amax8")?;
+        let mut min24 = f64::INFINITY;
+        let mut min48 = f64::INFINITY;
+        let mut ok = true;
+        for ((&(_, v2), &(_, v4)), &(_, v8)) in a2.iter().zip(&a4).zip(&a8) {
+            min24 = min24.min(v2 / v4);
+            min48 = min48.min(v4 / v8);
+            ok &= v4 <= v2 * (1.0 + REL_TOL) && v8 <= v4 * (1.0 + REL_TOL);
+        }
+        Ok((
+            ok,
+            format!(
+                "min CRB(a=2)/CRB(a=4) = {:.4}, min CRB(a=4)/CRB(a=8) = {:.4} over {} points",
+                min24,
+                min48,
+                a2.len()
+            ),
+        ))
+    })();
+    row(
+        3,
+        "a larger a_max gives a lower CRB (a_max = 2, 4, 8 at every P_t)",
+        format!("Fig. {}", fig.number()),
+        r,
+    )
+}
+
+/// Claim 4 on one figure (P_s sweep).
+fn claim4(figs: &Figs, fig: FigureId) -> ClaimCheck {
+    let r = (|| {
+        let keys = curve_keys(figs, fig, "proposed_pt");
+        if figs.get(&fig).is_none() {
+            return Err((Verdict::Skipped, format!("Fig. {} not run", fig.number())));
+        }
+        let curves = keys
+            .iter()
+            .map(|k| means(figs, fig, k))
+            .collect::<Result<Vec<_>, _>>()?;
+        let n = curves.first().map_or(0, Vec::len);
+        if curves.len() < 2 || n < 3 {
+            return Err((
+                Verdict::Skipped,
+                format!(
+                    "needs >= 2 P_t curves and >= 3 P_s points, have {} and {n}",
+                    curves.len()
+                ),
+            ));
+        }
+        let spread = |i: usize| {
+            let v: Vec<f64> = curves.iter().map(|c| c[i].1).collect();
+            v.iter().copied().fold(0.0_f64, f64::max)
+                / v.iter().copied().fold(f64::INFINITY, f64::min)
+        };
+        let low_spread = spread(0);
+        let high_spread = spread(n - 1);
+        let low_slopes: Vec<f64> = curves.iter().map(|c| slope(c[0], c[1])).collect();
+        let high_slopes: Vec<f64> = curves.iter().map(|c| slope(c[n - 2], c[n - 1])).collect();
+        let ok = low_spread <= COINCIDE_RATIO
+            && low_slopes.iter().all(|&s| s <= FALLING_SLOPE)
+            && high_slopes.iter().all(|&s| s >= FLAT_SLOPE);
+        let fmt = |v: &[f64]| {
+            v.iter()
+                .map(|s| format!("{s:.2}"))
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        Ok((
+            ok,
+            format!(
+                "spread across P_t at lowest P_s {:.3} (at highest {:.3}); log-log slope first interval {} ; last interval {} (curves {})",
+                low_spread,
+                high_spread,
+                fmt(&low_slopes),
+                fmt(&high_slopes),
+                keys.join("/")
+            ),
+        ))
+    })();
+    row(
+        4,
+        &format!(
+            "low P_s: curves for different P_t coincide (max/min <= {COINCIDE_RATIO}) and fall (slope <= {FALLING_SLOPE}); high P_s: flat (slope >= {FLAT_SLOPE})"
+        ),
+        format!("Fig. {}", fig.number()),
+        r,
+    )
+}
+
+/// Claim 5: sensing at IRSs has the lower CRB, Fig. 3 vs Fig. 5 (proposed, a_max = 8) and in Fig. 7.
+fn claim5(figs: &Figs) -> Vec<ClaimCheck> {
+    let statement = "sensing at the IRSs beats sensing at the BS (proposed design)";
+    let compare = |bs: Vec<(f64, f64)>, irs: Vec<(f64, f64)>| {
+        let mut min_ratio = f64::INFINITY;
+        let mut ok = true;
+        let mut common = 0;
+        for &(x, b) in &bs {
+            if let Some(&(_, i)) = irs.iter().find(|p| p.0 == x) {
+                common += 1;
+                min_ratio = min_ratio.min(b / i);
+                ok &= i < b;
+            }
+        }
+        if common == 0 {
+            return Err((Verdict::Skipped, "no common sweep values".to_string()));
+        }
+        Ok((
+            ok,
+            format!(
+                "min CRB(BS)/CRB(IRSs) = {} over {common} points",
+                e3(min_ratio)
+            ),
+        ))
+    };
+    let r35 = (|| {
+        let bs = means(figs, FigureId::Fig3, "proposed_amax8")?;
+        let irs = means(figs, FigureId::Fig5, "proposed_amax8")?;
+        compare(bs, irs)
+    })();
+    let r7 = (|| {
+        let bs = means(figs, FigureId::Fig7, "bs_proposed")?;
+        let irs = means(figs, FigureId::Fig7, "irs_proposed")?;
+        compare(bs, irs)
+    })();
+    vec![
+        row(5, statement, "Fig. 3 vs Fig. 5".to_string(), r35),
+        row(5, statement, "Fig. 7".to_string(), r7),
+    ]
+}
+
+/// Claim 6: Fig. 7 trends.
+fn claim6(figs: &Figs) -> Vec<ClaimCheck> {
+    let falls = |key: &str| {
+        (|| {
+            let v = means(figs, FigureId::Fig7, key)?;
+            if v.len() < 3 {
+                return Err((
+                    Verdict::Skipped,
+                    format!("needs >= 3 values of M, have {}", v.len()),
+                ));
+            }
+            let monotone = v.windows(2).all(|w| w[1].1 <= w[0].1 * (1.0 + REL_TOL));
+            let first = slope(v[0], v[1]);
+            let last = slope(v[v.len() - 2], v[v.len() - 1]);
+            let saturating = first < 0.0 && last.abs() <= SATURATION_FRACTION * first.abs();
+            Ok((
+                monotone && saturating,
+                format!(
+                    "non-increasing: {monotone}; log-log slope first interval {first:.3}, last {last:.3}; CRB {} -> {}",
+                    e3(v[0].1),
+                    e3(v[v.len() - 1].1)
+                ),
+            ))
+        })()
+    };
+    let iso = (|| {
+        let v = means(figs, FigureId::Fig7, "irs_isotropic")?;
+        if v.len() < 2 {
+            return Err((Verdict::Skipped, "needs >= 2 values of M".to_string()));
+        }
+        let max = v.iter().map(|p| p.1).fold(0.0_f64, f64::max);
+        let min = v.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+        Ok((
+            max / min <= M_INDEPENDENT_RATIO,
+            format!(
+                "max/min over M = {:.4} ({} .. {})",
+                max / min,
+                e3(min),
+                e3(max)
+            ),
+        ))
+    })();
+    vec![
+        row(
+            6,
+            &format!("CRB falls with M, then saturates (last-interval |slope| <= {SATURATION_FRACTION} x first)"),
+            "Fig. 7, sensing at BS".to_string(),
+            falls("bs_proposed"),
+        ),
+        row(
+            6,
+            &format!("CRB falls with M, then saturates (last-interval |slope| <= {SATURATION_FRACTION} x first)"),
+            "Fig. 7, sensing at IRSs".to_string(),
+            falls("irs_proposed"),
+        ),
+        row(
+            6,
+            &format!("isotropic transmission: CRB at the IRSs independent of M (max/min <= {M_INDEPENDENT_RATIO})"),
+            "Fig. 7".to_string(),
+            iso,
+        ),
+    ]
+}
+
+/// Claim 7: for sensing at the IRSs transmit-only approaches the proposed design at high P_t.
+fn claim7(figs: &Figs) -> ClaimCheck {
+    let r = (|| {
+        let p = means(figs, FigureId::Fig5, "proposed_amax8")?;
+        let t = means(figs, FigureId::Fig5, "transmit_only")?;
+        let ratios: Vec<f64> = p.iter().zip(&t).map(|(a, b)| b.1 / a.1).collect();
+        let (first, last) = match (ratios.first(), ratios.last()) {
+            (Some(&f), Some(&l)) if ratios.len() >= 2 => (f, l),
+            _ => return Err((Verdict::Skipped, "needs >= 2 values of P_t".to_string())),
+        };
+        Ok((
+            last <= APPROACH_RATIO && last <= first,
+            format!(
+                "transmit-only/proposed ratio {:.4} at P_t = {} W, {:.4} at P_t = {} W",
+                first,
+                p[0].0,
+                last,
+                p[p.len() - 1].0
+            ),
+        ))
+    })();
+    row(
+        7,
+        &format!("sensing at IRSs: transmit BF only approaches proposed at high P_t (ratio <= {APPROACH_RATIO} at the largest P_t, not above the ratio at the smallest)"),
+        "Fig. 5".to_string(),
+        r,
+    )
+}
+
+/// Check every claim on the figures that were computed.
+pub fn check_claims(figs: &Figs) -> Vec<ClaimCheck> {
+    let mut out = Vec::new();
+    for f in [FigureId::Fig3, FigureId::Fig5] {
+        out.push(claim1(figs, f));
+    }
+    for f in [FigureId::Fig3, FigureId::Fig5] {
+        out.push(claim2(figs, f));
+    }
+    for f in [FigureId::Fig3, FigureId::Fig5] {
+        out.push(claim3(figs, f));
+    }
+    for f in [FigureId::Fig4, FigureId::Fig6] {
+        out.push(claim4(figs, f));
+    }
+    out.extend(claim5(figs));
+    out.extend(claim6(figs));
+    out.push(claim7(figs));
+    out
+}
+
+/// The claims table as Markdown.
+pub fn claims_markdown(checks: &[ClaimCheck], quick: bool) -> String {
+    let mut s = String::from(
+        "| # | claim (test) | checked on | result | numbers |\n|---|---|---|---|---|\n",
+    );
+    for c in checks {
+        let asserted = if quick && QUICK_ASSERTED.contains(&c.id) {
+            " (asserted)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | **{}**{} | {} |",
+            c.id,
+            c.statement.replace('|', "\\|"),
+            c.scope,
+            c.verdict.as_str(),
+            asserted,
+            c.numbers.replace('|', "\\|")
+        );
+    }
+    s
+}

@@ -1,0 +1,69 @@
+//! Test-only synthetic `PointEvaluator`: a closed-form stand-in with the paper's qualitative trends,
+//! used to test the sweep machinery (never used by `cargo xtask reproduce`).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::{json, Value};
+
+use super::engine::{Evaluation, PointEvaluator, RealizationSeeds};
+use super::spec::{Method, PointInputs, SetUp};
+
+/// A closed-form "max-CRB": 1/SNR with SNR limited by the BS power (with an array gain that
+/// saturates in M) or by the IRS power budget, scaled per set-up, method and channel draw.
+#[derive(Debug, Default)]
+pub struct FakeEvaluator {
+    /// Number of `evaluate` calls.
+    pub calls: AtomicUsize,
+    /// Setting recorded in the cache key (changing it must invalidate the cache).
+    pub setting: u32,
+    /// Fail (Err) for passive IRSs at this P_t.
+    pub fail_passive_at_bs_power_w: Option<f64>,
+    /// Panic for reflective-only at this P_t.
+    pub panic_reflective_at_bs_power_w: Option<f64>,
+    /// Make transmit-only better than proposed (to see claim 1 fail).
+    pub invert_transmit_only: bool,
+}
+
+impl PointEvaluator for FakeEvaluator {
+    fn code_version(&self) -> String {
+        "fake-evaluator 0".to_string()
+    }
+    fn scenario_json(&self) -> Value {
+        json!({"name": "fake", "irs": [[-5.0, 10.0, 0.0], [-5.0, 20.0, 0.0]]})
+    }
+    fn settings_json(&self) -> Value {
+        json!({ "setting": self.setting })
+    }
+    fn evaluate(&self, p: &PointInputs, seeds: RealizationSeeds) -> Result<Evaluation, String> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        if p.method == Method::Passive && Some(p.bs_power_w) == self.fail_passive_at_bs_power_w {
+            return Err("synthetic failure".to_string());
+        }
+        if p.method == Method::ReflectiveOnly
+            && Some(p.bs_power_w) == self.panic_reflective_at_bs_power_w
+        {
+            panic!("synthetic panic");
+        }
+        let channel_gain = 1.0 + (seeds.channel_seed % 1000) as f64 / 2000.0;
+        let m = p.bs_antennas as f64;
+        let isotropic_irs = p.setup == SetUp::SensingAtIrs && p.method == Method::ReflectiveOnly;
+        let array_gain = if isotropic_irs { 1.0 } else { m / (m + 8.0) };
+        let snr = (p.bs_power_w * p.a_max * p.a_max / 64.0 * array_gain).min(p.irs_power_w * 100.0);
+        let setup_factor = match p.setup {
+            SetUp::SensingAtBs => 1.0,
+            SetUp::SensingAtIrs => 0.01,
+        };
+        let method_factor = match (p.method, self.invert_transmit_only) {
+            (Method::Proposed, _) => 1.0,
+            (Method::TransmitOnly, false) => 1.0 + 0.5 / p.bs_power_w,
+            (Method::TransmitOnly, true) => 0.5,
+            (Method::ReflectiveOnly, _) => 4.0,
+            (Method::Passive, _) => 100.0,
+        };
+        let max_crb_rad2 = setup_factor * method_factor * channel_gain / snr;
+        Ok(Evaluation {
+            max_crb_rad2,
+            details: json!({ "snr": snr }),
+        })
+    }
+}

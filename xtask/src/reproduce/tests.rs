@@ -1,0 +1,432 @@
+//! Tests of the reproduce machinery with the synthetic evaluator: determinism over --jobs,
+//! resumption, failure handling, output schemas and the claim checks.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+
+use super::claims::Verdict;
+use super::fake::FakeEvaluator;
+use super::*;
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let p = std::env::temp_dir().join(format!(
+            "xtask-test-{name}-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        let _ = std::fs::remove_dir_all(&p);
+        TempDir(p)
+    }
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        // Set XTASK_KEEP_TEST_OUTPUT to look at the synthetic outputs (plots, summary) after a test.
+        if std::env::var_os("XTASK_KEEP_TEST_OUTPUT").is_some() {
+            return;
+        }
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn args(out: &Path, figs: &[FigureId], quick: bool, jobs: u32) -> ReproduceArgs {
+    ReproduceArgs {
+        fig: figs.to_vec(),
+        quick,
+        realizations: Some(2),
+        seed: 11,
+        jobs: Some(jobs),
+        scenario: None,
+        out: out.to_path_buf(),
+        force: false,
+    }
+}
+
+/// Run with a borrowed fake (the factory must return a Box, so wrap a reference).
+fn run_with(a: &ReproduceArgs, fake: &'static FakeEvaluator) -> RunReport {
+    run(a, vec!["test".to_string()], |_| Ok(Box::new(Ref(fake))))
+        .expect("run with the fake evaluator")
+}
+
+struct Ref(&'static FakeEvaluator);
+
+impl PointEvaluator for Ref {
+    fn code_version(&self) -> String {
+        self.0.code_version()
+    }
+    fn scenario_json(&self) -> Value {
+        self.0.scenario_json()
+    }
+    fn settings_json(&self) -> Value {
+        self.0.settings_json()
+    }
+    fn evaluate(
+        &self,
+        p: &spec::PointInputs,
+        s: engine::RealizationSeeds,
+    ) -> Result<engine::Evaluation, String> {
+        self.0.evaluate(p, s)
+    }
+}
+
+fn leak(f: FakeEvaluator) -> &'static FakeEvaluator {
+    Box::leak(Box::new(f))
+}
+
+/// The figure JSON with run-dependent fields (wall times, cache flags, jobs) removed.
+fn stable_json(path: &Path) -> Value {
+    fn strip(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                for k in ["wall_time_s", "cached", "jobs"] {
+                    m.remove(k);
+                }
+                m.values_mut().for_each(strip);
+            }
+            Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    strip(&mut v);
+    v
+}
+
+#[test]
+fn values_are_identical_whatever_the_number_of_jobs() {
+    let (d1, d3) = (TempDir::new("jobs1"), TempDir::new("jobs3"));
+    let fake = leak(FakeEvaluator::default());
+    run_with(&args(d1.path(), &FigureId::ALL, true, 1), fake);
+    run_with(&args(d3.path(), &FigureId::ALL, true, 3), fake);
+    for id in FigureId::ALL {
+        let csv = |d: &TempDir| {
+            std::fs::read_to_string(d.path().join(format!("{}.csv", id.stem()))).unwrap()
+        };
+        assert_eq!(
+            csv(&d1),
+            csv(&d3),
+            "{id:?} CSV differs between --jobs 1 and 3"
+        );
+        let js = |d: &TempDir| stable_json(&d.path().join(format!("{}.json", id.stem())));
+        assert_eq!(
+            js(&d1),
+            js(&d3),
+            "{id:?} JSON differs between --jobs 1 and 3"
+        );
+    }
+}
+
+#[test]
+fn a_second_run_reuses_the_cache_and_force_recomputes() {
+    let d = TempDir::new("resume");
+    let fake = leak(FakeEvaluator::default());
+    let a = args(d.path(), &[FigureId::Fig3, FigureId::Fig7], true, 2);
+    let first = run_with(&a, fake);
+    assert!(first.evaluations > 0);
+    let csv1 = std::fs::read_to_string(d.path().join("fig3.csv")).unwrap();
+
+    let calls_before = fake.calls.load(Ordering::SeqCst);
+    let second = run_with(&a, fake);
+    assert_eq!(
+        second.evaluations, 0,
+        "every point should come from the cache"
+    );
+    assert_eq!(fake.calls.load(Ordering::SeqCst), calls_before);
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("fig3.csv")).unwrap(),
+        csv1
+    );
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.path().join("fig3.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        json["curves"][0]["points"][0]["realizations"][0]["cached"],
+        true
+    );
+
+    let forced = run_with(
+        &ReproduceArgs {
+            force: true,
+            ..a.clone()
+        },
+        fake,
+    );
+    assert_eq!(forced.evaluations, first.evaluations);
+}
+
+#[test]
+fn changing_a_setting_or_the_seed_invalidates_the_cache() {
+    let d = TempDir::new("invalidate");
+    let a = args(d.path(), &[FigureId::Fig7], true, 2);
+    let first = run_with(&a, leak(FakeEvaluator::default()));
+    let other = run_with(
+        &a,
+        leak(FakeEvaluator {
+            setting: 1,
+            ..Default::default()
+        }),
+    );
+    assert_eq!(other.evaluations, first.evaluations);
+    let reseeded = run_with(
+        &ReproduceArgs {
+            seed: 12,
+            ..a.clone()
+        },
+        leak(FakeEvaluator::default()),
+    );
+    assert_eq!(reseeded.evaluations, first.evaluations);
+    // More realizations reuse the ones already computed.
+    let more = run_with(
+        &ReproduceArgs {
+            realizations: Some(3),
+            ..a.clone()
+        },
+        leak(FakeEvaluator::default()),
+    );
+    assert_eq!(more.evaluations * 2, first.evaluations);
+}
+
+#[test]
+fn points_shared_between_figures_are_evaluated_once() {
+    let d = TempDir::new("shared");
+    let fake = leak(FakeEvaluator::default());
+    // Fig. 3 at P_t = 20 W, M = 16, a_max = 8 is Fig. 7's M = 16 point for sensing at the BS,
+    // for the proposed design and for isotropic transmission (= reflective BF only).
+    let r = run_with(
+        &args(d.path(), &[FigureId::Fig3, FigureId::Fig7], true, 2),
+        fake,
+    );
+    let f3 = spec::figure_spec(FigureId::Fig3, true);
+    let f7 = spec::figure_spec(FigureId::Fig7, true);
+    let total = (f3.curves.len() * f3.xs.len() + f7.curves.len() * f7.xs.len()) * 2;
+    assert_eq!(
+        r.evaluations,
+        total - 4,
+        "two shared points x two realizations"
+    );
+    let v3 = r.figures[&FigureId::Fig3]
+        .curve("proposed_amax8")
+        .unwrap()
+        .points[1]
+        .stats
+        .clone();
+    let v7 = r.figures[&FigureId::Fig7]
+        .curve("bs_proposed")
+        .unwrap()
+        .points[1]
+        .stats
+        .clone();
+    assert_eq!(v3, v7);
+}
+
+#[test]
+fn failures_and_panics_are_recorded_not_fatal_and_panics_are_not_cached() {
+    let d = TempDir::new("fail");
+    let fake = leak(FakeEvaluator {
+        fail_passive_at_bs_power_w: Some(2.0),
+        panic_reflective_at_bs_power_w: Some(20.0),
+        ..Default::default()
+    });
+    let a = args(d.path(), &[FigureId::Fig3], true, 2);
+    let r = run_with(&a, fake);
+    let f = &r.figures[&FigureId::Fig3];
+    let passive = &f.curve("passive").unwrap().points[0];
+    assert_eq!(passive.stats.n_failed, 2);
+    assert_eq!(passive.stats.mean, None);
+    let refl = &f.curve("reflective_only").unwrap().points[1];
+    assert_eq!(refl.stats.n_failed, 2);
+    match &refl.realizations[0].outcome {
+        engine::Outcome::Failed(msg) => assert!(msg.contains("synthetic panic"), "{msg}"),
+        other => panic!("expected a failure, got {other:?}"),
+    }
+    // The missing passive mean makes claim 2 on Fig. 3 a FAIL, not a silent pass.
+    let c2 = r
+        .claims
+        .iter()
+        .find(|c| c.id == 2 && c.scope == "Fig. 3")
+        .unwrap();
+    assert_eq!(c2.verdict, Verdict::Fail, "{c2:?}");
+    assert!(r.failed_assertions.iter().any(|c| c.id == 2));
+    let csv = std::fs::read_to_string(d.path().join("fig3.csv")).unwrap();
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("3,passive,") && l.contains(",0,2,,")),
+        "{csv}"
+    );
+    // The panicking points are recomputed next time; the deterministic failures are cached.
+    let again = run_with(&a, fake);
+    assert_eq!(again.evaluations, 2);
+}
+
+#[test]
+fn csv_and_json_follow_their_schema() {
+    let d = TempDir::new("schema");
+    let r = run_with(
+        &args(d.path(), &[FigureId::Fig4], true, 2),
+        leak(FakeEvaluator::default()),
+    );
+    let spec = spec::figure_spec(FigureId::Fig4, true);
+    let csv = std::fs::read_to_string(d.path().join("fig4.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next().unwrap(), output::CSV_HEADER.join(","));
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), spec.curves.len() * spec.xs.len());
+    for row in &rows {
+        // Labels contain commas and are quoted; count fields outside quotes.
+        let mut fields = 1;
+        let mut quoted = false;
+        for ch in row.chars() {
+            match ch {
+                '"' => quoted = !quoted,
+                ',' if !quoted => fields += 1,
+                _ => {}
+            }
+        }
+        assert_eq!(fields, output::CSV_HEADER.len(), "{row}");
+        assert!(row.starts_with("4,"));
+        assert!(row.contains(",irs_power_w,"));
+    }
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.path().join("fig4.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["schema"], output::FIGURE_JSON_SCHEMA);
+    assert_eq!(json["figure"], 4);
+    assert_eq!(json["x_name"], "irs_power_w");
+    assert_eq!(json["y_name"], "max_crb_rad2");
+    let prov = &json["provenance"];
+    for field in [
+        "command",
+        "xtask_version",
+        "code_version",
+        "git_commit",
+        "scenario_source",
+        "scenario",
+        "settings",
+        "base_seed",
+        "seeds",
+        "realizations",
+        "quick",
+    ] {
+        assert!(prov.get(field).is_some(), "provenance lacks {field}");
+    }
+    assert_eq!(prov["seeds"].as_array().unwrap().len(), 2);
+    let curves = json["curves"].as_array().unwrap();
+    assert_eq!(curves.len(), spec.curves.len());
+    let p = &curves[0]["points"][0];
+    assert!(
+        p["stats"]["mean"].is_f64() && p["stats"]["p10"].is_f64() && p["stats"]["p90"].is_f64()
+    );
+    assert!(p["inputs"]["irs_power_w"].is_f64());
+    let real = &p["realizations"][0];
+    assert!(real["wall_time_s"].is_f64());
+    assert!(real["outcome"]["ok"]["max_crb_rad2"].is_f64());
+    assert_eq!(real["cache_key"].as_str().unwrap().len(), 64);
+    assert!(r.summary_path.exists());
+}
+
+#[test]
+fn svg_has_log_axes_labels_and_legend_as_text() {
+    let d = TempDir::new("svg");
+    run_with(
+        &args(d.path(), &[FigureId::Fig3], true, 1),
+        leak(FakeEvaluator::default()),
+    );
+    let svg = std::fs::read_to_string(d.path().join("fig3.svg")).unwrap();
+    assert!(svg.starts_with("<svg"));
+    assert!(svg.contains("<text"));
+    assert!(svg.contains("max-CRB [rad^2]"));
+    assert!(svg.contains("BS transmit power P_t [W]"));
+    assert!(svg.contains("passive IRS"));
+    assert!(svg.contains("proposed, a_max = 2"));
+    assert!(svg.contains("<polyline"), "curves are drawn as polylines");
+}
+
+#[test]
+fn the_synthetic_trends_pass_every_claim_on_the_full_sweep() {
+    let d = TempDir::new("claims-pass");
+    let mut a = args(d.path(), &FigureId::ALL, false, 2);
+    a.realizations = Some(1);
+    let r = run_with(&a, leak(FakeEvaluator::default()));
+    for c in &r.claims {
+        assert_eq!(c.verdict, Verdict::Pass, "{c:?}");
+    }
+    assert_eq!(r.claims.len(), 14);
+    let summary = std::fs::read_to_string(&r.summary_path).unwrap();
+    assert!(summary.contains("14 PASS, 0 FAIL, 0 SKIPPED"), "{summary}");
+    assert!(summary.contains("fig7.svg"));
+}
+
+#[test]
+fn a_violated_ordering_is_reported_as_fail_with_numbers() {
+    let d = TempDir::new("claims-fail");
+    let r = run_with(
+        &args(d.path(), &[FigureId::Fig3, FigureId::Fig5], true, 2),
+        leak(FakeEvaluator {
+            invert_transmit_only: true,
+            ..Default::default()
+        }),
+    );
+    let c1: Vec<_> = r.claims.iter().filter(|c| c.id == 1).collect();
+    assert_eq!(c1.len(), 2);
+    for c in c1 {
+        assert_eq!(c.verdict, Verdict::Fail, "{c:?}");
+        assert!(c.numbers.contains("violated at x = 2"), "{}", c.numbers);
+    }
+    assert!(r.failed_assertions.iter().any(|c| c.id == 1));
+    // Figures not run are skipped, not failed.
+    let c6: Vec<_> = r.claims.iter().filter(|c| c.id == 6).collect();
+    assert!(c6.iter().all(|c| c.verdict == Verdict::Skipped));
+}
+
+#[test]
+fn invalid_inputs_give_errors_not_panics() {
+    let d = TempDir::new("invalid");
+    std::fs::create_dir_all(d.path()).unwrap();
+    let bad_toml = d.path().join("bad.toml");
+    std::fs::write(&bad_toml, "irs = [1, 2").unwrap();
+    let e = load_scenario(Some(&bad_toml)).unwrap_err().to_string();
+    assert!(
+        e.starts_with("invalid scenario file") && !e.contains('\n'),
+        "{e}"
+    );
+    let e = load_scenario(Some(&d.path().join("missing.json"))).unwrap_err();
+    assert!(
+        format!("{e:#}").contains("cannot read scenario file"),
+        "{e:#}"
+    );
+    let e = load_scenario(Some(&d.path().join("x.yaml")))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains(".toml or .json"), "{e}");
+    let good = d.path().join("ok.json");
+    std::fs::write(&good, r#"{"bs_antennas": 16}"#).unwrap();
+    assert_eq!(
+        load_scenario(Some(&good)).unwrap().content.unwrap()["bs_antennas"],
+        16
+    );
+
+    let file = d.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let e = prepare_output_dir(&file.join("sub"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("cannot write to output directory"), "{e}");
+}
+
+#[test]
+fn figure_selection_parses_numbers_lists_and_all() {
+    assert_eq!(parse_figures("all").unwrap(), FigureId::ALL.to_vec());
+    assert_eq!(parse_figures("5").unwrap(), vec![FigureId::Fig5]);
+    assert_eq!(
+        parse_figures("7,3,3").unwrap(),
+        vec![FigureId::Fig3, FigureId::Fig7]
+    );
+    assert!(parse_figures("8").is_err());
+    assert!(parse_figures("x").is_err());
+}

@@ -1,0 +1,132 @@
+//! The `xtask` binary's command line: bad flags, bad scenario files and unwritable output give one
+//! clear line on stderr and a non-zero exit, never a panic.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("the xtask binary was built by cargo for this test")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("xtask-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("temp dir is writable");
+    d
+}
+
+/// Exit non-zero with exactly one non-empty stderr line and no panic.
+fn assert_one_line_error(out: &Output, needle: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "expected failure, stderr: {stderr}");
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "expected one line, got: {stderr}");
+    assert!(lines[0].contains(needle), "`{}` lacks `{needle}`", lines[0]);
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("backtrace"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn unknown_flag_is_one_line_and_exit_code_2() {
+    let out = xtask(&["reproduce", "--bogus"]);
+    assert_one_line_error(&out, "--bogus");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn bad_figure_number_and_bad_counts_are_rejected() {
+    assert_one_line_error(&xtask(&["reproduce", "--fig", "9"]), "not a figure");
+    assert_one_line_error(&xtask(&["reproduce", "--jobs", "0"]), "--jobs");
+    assert_one_line_error(
+        &xtask(&["reproduce", "--realizations", "x"]),
+        "--realizations",
+    );
+    assert_one_line_error(&xtask(&["frobnicate"]), "frobnicate");
+}
+
+#[test]
+fn unreadable_scenario_file_is_one_line() {
+    let d = scratch("unreadable");
+    let missing = d.join("missing.toml");
+    let out = xtask(&[
+        "reproduce",
+        "--scenario",
+        missing.to_str().unwrap(),
+        "--out",
+        d.join("o").to_str().unwrap(),
+    ]);
+    assert_one_line_error(&out, "cannot read scenario file");
+}
+
+#[test]
+fn invalid_scenario_file_is_one_line() {
+    let d = scratch("invalid");
+    let bad = d.join("bad.toml");
+    std::fs::write(&bad, "[bs\npower = ").unwrap();
+    let out = xtask(&[
+        "reproduce",
+        "--scenario",
+        bad.to_str().unwrap(),
+        "--out",
+        d.join("o").to_str().unwrap(),
+    ]);
+    assert_one_line_error(&out, "invalid scenario file");
+    let bad = d.join("bad.json");
+    std::fs::write(&bad, "{\"a\": }").unwrap();
+    let out = xtask(&[
+        "reproduce",
+        "--scenario",
+        bad.to_str().unwrap(),
+        "--out",
+        d.join("o").to_str().unwrap(),
+    ]);
+    assert_one_line_error(&out, "invalid scenario file");
+}
+
+#[test]
+fn unwritable_output_directory_is_one_line() {
+    let d = scratch("unwritable");
+    let file = d.join("a-file");
+    std::fs::write(&file, "not a directory").unwrap();
+    let out = xtask(&["reproduce", "--out", file.join("results").to_str().unwrap()]);
+    assert_one_line_error(&out, "cannot write to output directory");
+}
+
+#[test]
+fn help_lists_every_reproduce_option() {
+    let out = xtask(&["reproduce", "--help"]);
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for flag in [
+        "--fig",
+        "--quick",
+        "--realizations",
+        "--seed",
+        "--jobs",
+        "--scenario",
+        "--out",
+        "--force",
+    ] {
+        assert!(help.contains(flag), "help lacks {flag}");
+    }
+}
+
+#[test]
+fn bench_report_without_markers_is_one_line() {
+    let d = scratch("bench");
+    let readme = d.join("README.md");
+    std::fs::write(&readme, "# no markers\n").unwrap();
+    let out = xtask(&[
+        "bench-report",
+        "--no-run",
+        "--readme",
+        readme.to_str().unwrap(),
+    ]);
+    assert_one_line_error(&out, "perf-table:start");
+}
