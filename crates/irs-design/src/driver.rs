@@ -1,0 +1,474 @@
+//! The alternating-optimisation driver: initialisation, the outer loop with its acceptance rule and stopping
+//! rules, the benchmarks, and the assembly of the design record.
+
+use std::time::Instant;
+
+use faer::{c64, Mat};
+use irs_fim::SensingSetup;
+
+use crate::par::map_indexed;
+use crate::randomization::scale_to_feasible;
+use crate::record::{
+    ArraySpec, CMat, DesignRecord, IrsDesign, IrsInputs, ProblemInputs, SdpSolve, SetupKind,
+    StepKind, StepRecord, Termination, SCHEMA_VERSION,
+};
+use crate::reflect::{crb_kind, reflect_irs, true_crb, true_power};
+use crate::rng::{random_phase, stream, Purpose};
+use crate::settings::{Budgets, Objective, PsiInit, Scheme, Settings};
+use crate::transmit::{irs_data, solve_transmit, trace_re};
+use crate::DesignError;
+
+/// What the driver cannot read from the links themselves: the set-up kind and its receiver.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetupMeta {
+    /// Which set-up the links belong to.
+    pub kind: SetupKind,
+    /// BS receiver noise σ_b², W (recorded; used by sensing at the BS).
+    pub sigma_b2_w: f64,
+    /// Sensor noise σ_s², W (recorded; used by sensing at the IRSs).
+    pub sigma_s2_w: f64,
+    /// Dedicated sensor array (sensing at the IRSs), recorded per IRS.
+    pub sensor_arrays: Option<Vec<ArraySpec>>,
+}
+
+/// The current design.
+#[derive(Debug, Clone)]
+struct State {
+    r_s: Vec<Mat<c64>>,
+    psi: Vec<Vec<c64>>,
+    crb: Vec<f64>,
+}
+
+impl State {
+    fn max_crb(&self) -> f64 {
+        self.crb.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+    }
+}
+
+fn fim_err(e: irs_fim::FimError) -> DesignError {
+    DesignError::InvalidData {
+        what: e.to_string(),
+    }
+}
+
+/// Runs one scheme on the links `links` (one per IRS, all with the same M) and returns the design record.
+///
+/// - `links[l]`: IRS l's link of either set-up (irs-fim's [`SensingSetup`]);
+/// - `budgets`: P_t, P_s (W) and a_max; `scheme`: proposed or a benchmark; `settings`: see [`Settings`];
+/// - `seed`: drives every random choice (initial phases, randomisation draws); the result is bit-identical for
+///   a given seed whatever `settings.threads` is.
+///
+/// `Err` only when no design exists (invalid inputs, an IRS budget below its noise floor, no information);
+/// solver failures after the initial design end the run with [`Termination::SolverFailure`] in an `Ok` record.
+pub fn optimize<S: SensingSetup>(
+    links: &[S],
+    meta: &SetupMeta,
+    budgets: &Budgets,
+    scheme: Scheme,
+    settings: &Settings,
+    seed: u64,
+) -> Result<DesignRecord, DesignError> {
+    budgets.validate()?;
+    settings.validate()?;
+    if links.is_empty() {
+        return Err(DesignError::InvalidData {
+            what: "no IRS link".into(),
+        });
+    }
+    let m = links[0].bs_antennas();
+    if let Some(l) = links.iter().position(|k| k.bs_antennas() != m) {
+        return Err(DesignError::InvalidData {
+            what: format!(
+                "IRS {l} has {} BS antennas, IRS 0 has {m}",
+                links[l].bs_antennas()
+            ),
+        });
+    }
+    if scheme.is_passive() {
+        let passive: Vec<S> = links
+            .iter()
+            .map(|k| k.without_irs_noise())
+            .collect::<Result<_, _>>()
+            .map_err(fim_err)?;
+        run(&passive, meta, budgets, scheme, settings, seed)
+    } else {
+        run(links, meta, budgets, scheme, settings, seed)
+    }
+}
+
+fn initial_psi<S: SensingSetup>(
+    link: &S,
+    irs: usize,
+    r_iso: &Mat<c64>,
+    budgets: &Budgets,
+    passive: bool,
+    init: PsiInit,
+    seed: u64,
+) -> Result<Vec<c64>, DesignError> {
+    let n = link.irs_elements();
+    let amp = if passive { 1.0 } else { budgets.a_max };
+    let mut rng = stream(seed, Purpose::InitPsi, 0, irs as u64);
+    let psi: Vec<c64> = (0..n)
+        .map(|_| match init {
+            PsiInit::RandomPhases => random_phase(&mut rng) * amp,
+            PsiInit::Constant => c64::new(amp, 0.0),
+        })
+        .collect();
+    if passive {
+        return Ok(psi);
+    }
+    let power = |p: &[c64]| true_power(link, r_iso.as_ref(), p);
+    scale_to_feasible(&psi, budgets.p_s_w, &power)
+        .map(|(p, _)| p)
+        .ok_or(DesignError::IrsBudgetBelowNoiseFloor {
+            irs,
+            p_s_w: budgets.p_s_w,
+            floor_w: power(&vec![c64::new(0.0, 0.0); n]),
+        })
+}
+
+fn run<S: SensingSetup>(
+    links: &[S],
+    meta: &SetupMeta,
+    budgets: &Budgets,
+    scheme: Scheme,
+    settings: &Settings,
+    seed: u64,
+) -> Result<DesignRecord, DesignError> {
+    let t_run = Instant::now();
+    let passive = scheme.is_passive();
+    let m = links[0].bs_antennas();
+    // Hostile budgets: an active IRS must at least pass the signal at unit gain.
+    if !passive {
+        for (l, link) in links.iter().enumerate() {
+            let n = link.irs_elements();
+            let floor_w = true_power(
+                link,
+                Mat::<c64>::zeros(m, m).as_ref(),
+                &vec![c64::new(1.0, 0.0); n],
+            );
+            if floor_w.is_nan() || floor_w > budgets.p_s_w {
+                return Err(DesignError::IrsBudgetBelowNoiseFloor {
+                    irs: l,
+                    p_s_w: budgets.p_s_w,
+                    floor_w,
+                });
+            }
+        }
+    }
+    // Initialisation: isotropic transmission and ψ from `settings.psi_init`, scaled to feasibility.
+    let r_iso = Mat::<c64>::identity(m, m) * faer::Scale(c64::new(budgets.p_t_w / m as f64, 0.0));
+    let mut state = State {
+        r_s: vec![r_iso.clone(); links.len()],
+        psi: Vec::with_capacity(links.len()),
+        crb: Vec::with_capacity(links.len()),
+    };
+    for (l, link) in links.iter().enumerate() {
+        let psi = initial_psi(link, l, &r_iso, budgets, passive, settings.psi_init, seed)?;
+        let crb = true_crb(link, r_iso.as_ref(), &psi, settings.objective);
+        if !crb.is_finite() {
+            // The FIM is linear in R_s: singular at isotropic R_s means singular for every R_s with this ψ,
+            // and for a generic ψ this happens only when the channel carries no information.
+            return Err(DesignError::NoInformation { irs: l });
+        }
+        state.psi.push(psi);
+        state.crb.push(crb);
+    }
+    let mut history = vec![StepRecord {
+        outer_iter: 0,
+        kind: StepKind::Init,
+        objective_before: state.max_crb(),
+        objective_candidate: Some(state.max_crb()),
+        objective_after: state.max_crb(),
+        accepted: true,
+        sdp: Vec::new(),
+        reflect: Vec::new(),
+        wall_time_s: t_run.elapsed().as_secs_f64(),
+    }];
+    let mut outer_iterations = 0;
+    let termination = match scheme {
+        Scheme::Isotropic => Termination::EvaluationOnly,
+        Scheme::TransmitOnly => {
+            let (rec, fail) = transmit_step(links, &mut state, budgets, passive, settings, 1);
+            history.push(rec);
+            outer_iterations = 1;
+            fail.unwrap_or(Termination::SingleStep)
+        }
+        Scheme::ReflectOnly => {
+            let (rec, fail) = reflect_step(links, &mut state, budgets, passive, settings, seed, 1);
+            history.push(rec);
+            outer_iterations = 1;
+            fail.unwrap_or(Termination::SingleStep)
+        }
+        Scheme::Proposed | Scheme::Passive => {
+            let mut term = Termination::IterationCap;
+            for k in 1..=settings.max_outer_iters {
+                outer_iterations = k;
+                let start = state.max_crb();
+                let (rec, fail) = transmit_step(links, &mut state, budgets, passive, settings, k);
+                history.push(rec);
+                if let Some(f) = fail {
+                    term = f;
+                    break;
+                }
+                let (rec, fail) =
+                    reflect_step(links, &mut state, budgets, passive, settings, seed, k);
+                history.push(rec);
+                if let Some(f) = fail {
+                    term = f;
+                    break;
+                }
+                let rel = (start - state.max_crb()) / start;
+                if rel <= settings.outer_rel_tol {
+                    term = Termination::Converged {
+                        rel_improvement: rel,
+                    };
+                    break;
+                }
+            }
+            term
+        }
+    };
+    Ok(assemble(
+        links,
+        meta,
+        budgets,
+        scheme,
+        settings,
+        seed,
+        state,
+        history,
+        outer_iterations,
+        termination,
+        t_run,
+    ))
+}
+
+/// One transmit step; mutates `state` only if the candidate does not increase the true max-CRB.
+fn transmit_step<S: SensingSetup>(
+    links: &[S],
+    state: &mut State,
+    budgets: &Budgets,
+    passive: bool,
+    settings: &Settings,
+    outer_iter: usize,
+) -> (StepRecord, Option<Termination>) {
+    let t0 = Instant::now();
+    let before = state.max_crb();
+    let mut rec = StepRecord {
+        outer_iter,
+        kind: StepKind::Transmit,
+        objective_before: before,
+        objective_candidate: None,
+        objective_after: before,
+        accepted: false,
+        sdp: Vec::new(),
+        reflect: Vec::new(),
+        wall_time_s: 0.0,
+    };
+    let fail = |reason: String| Termination::SolverFailure {
+        step: StepKind::Transmit,
+        irs: None,
+        reason,
+    };
+    let mut data = Vec::with_capacity(links.len());
+    for (link, psi) in links.iter().zip(&state.psi) {
+        let prepared = (|| {
+            let fim = link.fim_affine_in_rs(psi).map_err(fim_err)?;
+            let power = if passive {
+                None
+            } else {
+                Some(link.irs_power_affine_in_rs(psi).map_err(fim_err)?)
+            };
+            irs_data(
+                &fim,
+                power.as_ref(),
+                link.link().g(),
+                psi,
+                settings.reduce_subspace,
+                settings.subspace_rel_tol,
+            )
+        })();
+        match prepared {
+            Ok(d) => data.push(d),
+            Err(e) => {
+                rec.wall_time_s = t0.elapsed().as_secs_f64();
+                return (rec, Some(fail(e.to_string())));
+            }
+        }
+    }
+    let p_s = if passive {
+        f64::INFINITY
+    } else {
+        budgets.p_s_w
+    };
+    let (res, sdp) = solve_transmit(&data, budgets.p_t_w, p_s, settings.objective, &settings.sdp);
+    rec.sdp.push(sdp);
+    let out = match res {
+        Ok(sol) => sol,
+        Err(e) => {
+            rec.wall_time_s = t0.elapsed().as_secs_f64();
+            return (rec, Some(fail(e)));
+        }
+    };
+    let crb: Vec<f64> = links
+        .iter()
+        .zip(&out.r_s)
+        .zip(&state.psi)
+        .map(|((link, r), psi)| true_crb(link, r.as_ref(), psi, settings.objective))
+        .collect();
+    let cand = crb.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    rec.objective_candidate = Some(cand);
+    if cand <= before {
+        rec.accepted = true;
+        rec.objective_after = cand;
+        state.r_s = out.r_s;
+        state.crb = crb;
+    }
+    rec.wall_time_s = t0.elapsed().as_secs_f64();
+    (rec, None)
+}
+
+/// One reflect step, the L per-IRS subproblems in parallel (deterministic: one random stream per IRS and outer
+/// iteration, results collected in index order).
+fn reflect_step<S: SensingSetup>(
+    links: &[S],
+    state: &mut State,
+    budgets: &Budgets,
+    passive: bool,
+    settings: &Settings,
+    seed: u64,
+    outer_iter: usize,
+) -> (StepRecord, Option<Termination>) {
+    let t0 = Instant::now();
+    let before = state.max_crb();
+    let outcomes = map_indexed(links.len(), settings.threads, |l| {
+        let mut rng = stream(seed, Purpose::Randomization, outer_iter as u64, l as u64);
+        reflect_irs(
+            &links[l],
+            l,
+            state.r_s[l].as_ref(),
+            &state.psi[l],
+            state.crb[l],
+            budgets.a_max,
+            budgets.p_s_w,
+            passive,
+            settings,
+            &mut rng,
+        )
+    });
+    let mut rec = StepRecord {
+        outer_iter,
+        kind: StepKind::Reflect,
+        objective_before: before,
+        objective_candidate: None,
+        objective_after: before,
+        accepted: false,
+        sdp: Vec::new(),
+        reflect: Vec::new(),
+        wall_time_s: 0.0,
+    };
+    let mut failure = None;
+    let mut cand_max = f64::NEG_INFINITY;
+    for (l, o) in outcomes.into_iter().enumerate() {
+        cand_max = cand_max.max(o.record.candidate_crb.unwrap_or(state.crb[l]));
+        if o.record.accepted {
+            state.psi[l] = o.psi;
+            state.crb[l] = o.crb;
+            rec.accepted = true;
+        }
+        if failure.is_none() {
+            if let Some(f) = o.failure {
+                failure = Some(Termination::SolverFailure {
+                    step: StepKind::Reflect,
+                    irs: Some(l),
+                    reason: f,
+                });
+            }
+        }
+        rec.sdp.extend(o.sdp);
+        rec.reflect.push(o.record);
+    }
+    rec.objective_candidate = Some(cand_max);
+    rec.objective_after = state.max_crb();
+    rec.wall_time_s = t0.elapsed().as_secs_f64();
+    (rec, failure)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn assemble<S: SensingSetup>(
+    links: &[S],
+    meta: &SetupMeta,
+    budgets: &Budgets,
+    scheme: Scheme,
+    settings: &Settings,
+    seed: u64,
+    state: State,
+    history: Vec<StepRecord>,
+    outer_iterations: usize,
+    termination: Termination,
+    t_run: Instant,
+) -> DesignRecord {
+    let irs: Vec<IrsDesign> = links
+        .iter()
+        .zip(state.r_s.iter().zip(&state.psi))
+        .map(|(link, (r, psi))| {
+            let fim = link.fim(r.as_ref(), psi).ok();
+            IrsDesign {
+                r_s: CMat::from_mat(r.as_ref()),
+                psi: psi.clone(),
+                crb_trace: fim.map_or(f64::INFINITY, |f| f.crb(crb_kind(Objective::Trace))),
+                crb_angle_rad2: fim.map_or(f64::INFINITY, |f| f.crb(crb_kind(Objective::Angle))),
+                fim: fim.map_or([[0.0; 4]; 4], |f| f.0),
+                irs_power_w: true_power(link, r.as_ref(), psi),
+                max_amplitude: psi.iter().map(|z| z.norm()).fold(0.0, f64::max),
+                slot_power_w: trace_re(r.as_ref()),
+            }
+        })
+        .collect();
+    let bs_power_w =
+        state.r_s.iter().map(|r| trace_re(r.as_ref())).sum::<f64>() / links.len() as f64;
+    let all_sdp: Vec<&SdpSolve> = history.iter().flat_map(|h| h.sdp.iter()).collect();
+    let inputs = ProblemInputs {
+        setup: meta.kind,
+        t_c: links[0].link().snapshots * links.len(),
+        m: links[0].bs_antennas(),
+        sigma_r2_w: links[0].link().sigma_r2_w,
+        sigma_b2_w: meta.sigma_b2_w,
+        sigma_s2_w: meta.sigma_s2_w,
+        irs: links
+            .iter()
+            .enumerate()
+            .map(|(l, k)| {
+                let p = k.link();
+                IrsInputs {
+                    g: CMat::from_mat(p.g()),
+                    beta: p.beta,
+                    theta_rad: p.theta_rad,
+                    phi_rad: p.phi_rad,
+                    irs_array: ArraySpec::from_upa(&p.irs),
+                    sensor_array: meta.sensor_arrays.as_ref().and_then(|s| s.get(l).copied()),
+                }
+            })
+            .collect(),
+    };
+    DesignRecord {
+        schema_version: SCHEMA_VERSION,
+        scheme,
+        objective: settings.objective,
+        budgets: *budgets,
+        settings: *settings,
+        seed,
+        max_crb_rad2: state.max_crb(),
+        irs,
+        bs_power_w,
+        outer_iterations,
+        sdp_solves: all_sdp.len(),
+        clarabel_time_s: all_sdp.iter().map(|s| s.solve_time_s).sum(),
+        sdp_total_time_s: all_sdp.iter().map(|s| s.total_time_s).sum(),
+        wall_time_s: t_run.elapsed().as_secs_f64(),
+        termination,
+        history,
+        inputs,
+    }
+}

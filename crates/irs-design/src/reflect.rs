@@ -1,0 +1,318 @@
+//! Reflect step (P3 / P6) for one IRS: SCA on Θ = ψψᴴ with the Lemma 1 / Lemma 2 surrogate, the linearised (25)
+//! / exact convex (47) power constraint and [Θ]_nn ≤ a_max² (= 1 for passive IRSs), rank one dropped (SDR);
+//! then Gaussian randomisation (eqs. 27 / 49) judged by the true constraint (8)/(34) and the true CRB.
+//!
+//! Scaling: Θ = a² Θ̂ (a = a_max, or 1 for passive IRSs) so diag Θ̂ ≤ 1; the power row divided by P_s; the
+//! surrogate FIM Jacobi-scaled at the expansion point Θ⁽ⁱ⁾ (where it equals the true FIM).
+
+use std::time::Instant;
+
+use faer::{c64, Mat, MatRef};
+use irs_fim::{CrbKind, SensingSetup};
+use irs_sdp::{Model, TraceInvOptions};
+use rand_chacha::ChaCha20Rng;
+
+use crate::affine::{hermitian_sqrt, AffineFim, AffineHerm, UPPER};
+use crate::randomization::gaussian_randomization;
+use crate::record::{ReflectIrsRecord, SdpSolve};
+use crate::settings::{Objective, Settings};
+use crate::transmit::{
+    hermitize, jacobi, objective_indices, psd_part, scaled_fim_expr, sdp_error_stats, sdp_settings,
+};
+
+/// What the reflect step of one IRS returns.
+#[derive(Debug, Clone)]
+pub(crate) struct ReflectOutcome {
+    /// The new ψ_l (the incumbent if the candidate is not better for this IRS).
+    pub psi: Vec<c64>,
+    /// True objective of `psi` with the given R_s,l.
+    pub crb: f64,
+    /// Details for the history.
+    pub record: ReflectIrsRecord,
+    /// The SDPs solved.
+    pub sdp: Vec<SdpSolve>,
+    /// An SDP failure message, if one occurred (the run ends after this step).
+    pub failure: Option<String>,
+}
+
+pub(crate) fn crb_kind(o: Objective) -> CrbKind {
+    match o {
+        Objective::Trace => CrbKind::Full,
+        Objective::Angle => CrbKind::AngleOnly,
+    }
+}
+
+/// True objective of (R_s, ψ) for one link; +∞ when the FIM is singular or the inputs are rejected.
+pub(crate) fn true_crb<S: SensingSetup>(
+    link: &S,
+    r_s: MatRef<'_, c64>,
+    psi: &[c64],
+    o: Objective,
+) -> f64 {
+    match link.crb(r_s, psi, crb_kind(o)) {
+        Ok(v) if !v.is_nan() => v,
+        _ => f64::INFINITY,
+    }
+}
+
+/// True IRS power (8)/(34); +∞ when the inputs are rejected (never accepted as feasible).
+pub(crate) fn true_power<S: SensingSetup>(link: &S, r_s: MatRef<'_, c64>, psi: &[c64]) -> f64 {
+    match link.irs_power_w(r_s, psi) {
+        Ok(v) if !v.is_nan() => v,
+        _ => f64::INFINITY,
+    }
+}
+
+fn outer(psi: &[c64]) -> Mat<c64> {
+    Mat::from_fn(psi.len(), psi.len(), |i, j| psi[i] * psi[j].conj())
+}
+
+fn to_affine(f: &irs_fim::AffineFim) -> AffineFim {
+    AffineFim {
+        entries: UPPER
+            .iter()
+            .map(|&(p, q)| AffineHerm {
+                k: f.coefficient(p, q).to_owned(),
+                c: f.constant(p, q),
+            })
+            .collect(),
+    }
+}
+
+/// One SDR of the SCA: returns Θ (unscaled) and the SDP objective (rad²).
+#[allow(clippy::too_many_arguments)]
+fn solve_sdr(
+    fim: &AffineFim,
+    power: Option<&AffineHerm>,
+    s: &[f64; 4],
+    amp: f64,
+    passive: bool,
+    p_s_w: f64,
+    objective: Objective,
+    settings: &Settings,
+    rec: &mut SdpSolve,
+) -> Result<(Mat<c64>, f64), String> {
+    let n = fim.dim();
+    let unit = amp * amp;
+    let idx = objective_indices(objective);
+    let factor = idx.iter().map(|&i| s[i] * s[i]).fold(0.0_f64, f64::max);
+    let mut model = Model::new();
+    let t = model.scalar("t");
+    let th = model
+        .hermitian_psd("Theta_hat", n)
+        .map_err(|e| e.to_string())?;
+    let ones = vec![1.0; n];
+    if passive {
+        // Passive IRS: |ψ_n| = 1, i.e. diag Θ = 1.
+        model
+            .diag_bounds("unit_modulus", &th, Some(&ones), Some(&ones))
+            .map_err(|e| e.to_string())?;
+    } else {
+        // (26b): [Θ]_nn ≤ a_max², i.e. diag Θ̂ ≤ 1.
+        model
+            .diag_bounds("amplitude", &th, None, Some(&ones))
+            .map_err(|e| e.to_string())?;
+    }
+    if let Some(pw) = power {
+        let k = Mat::from_fn(n, n, |i, j| pw.k[(i, j)] * (unit / p_s_w));
+        model
+            .le("irs_power", th.re_tr(k.as_ref()) + pw.c / p_s_w, 1.0)
+            .map_err(|e| e.to_string())?;
+    }
+    let fm = scaled_fim_expr(fim, &th, s, unit);
+    let weights: Vec<(usize, f64)> = idx.iter().map(|&i| (i, s[i] * s[i] / factor)).collect();
+    model
+        .weighted_trace_inv_le_with("crb", &fm, &weights, t, TraceInvOptions::default())
+        .map_err(|e| e.to_string())?;
+    model.minimize(t).map_err(|e| e.to_string())?;
+    let sol = match irs_sdp::solve(&model, &sdp_settings(&settings.sdp)) {
+        Ok(s) => s,
+        Err(e) => {
+            if let Some(st) = sdp_error_stats(&e) {
+                rec.iterations = st.iterations;
+                rec.solve_time_s = st.setup_s + st.solve_s;
+            }
+            return Err(e.to_string());
+        }
+    };
+    rec.status = format!("{:?}", sol.status);
+    rec.iterations = sol.stats.iterations;
+    rec.solve_time_s = sol.stats.setup_s + sol.stats.solve_s;
+    let th_val = sol.hermitian(&th).map_err(|e| e.to_string())?;
+    let th_val = psd_part(th_val.as_ref()).map_err(|e| e.to_string())?;
+    let theta = hermitize((th_val * faer::Scale(c64::new(unit, 0.0))).as_ref());
+    Ok((theta, factor * sol.objective))
+}
+
+/// The reflect step of IRS `irs` for fixed R_s,l: SCA + SDR from the incumbent ψ, then Gaussian randomisation;
+/// the candidate replaces the incumbent only if its true objective is not larger.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn reflect_irs<S: SensingSetup>(
+    link: &S,
+    irs: usize,
+    r_s: MatRef<'_, c64>,
+    psi_incumbent: &[c64],
+    crb_incumbent: f64,
+    a_max: f64,
+    p_s_w: f64,
+    passive: bool,
+    settings: &Settings,
+    rng: &mut ChaCha20Rng,
+) -> ReflectOutcome {
+    let amp = if passive { 1.0 } else { a_max };
+    let mut sdp = Vec::new();
+    let mut record = ReflectIrsRecord {
+        sca_iterations: 0,
+        sdr_objective: None,
+        feasible_draws: 0,
+        restored_by_scaling: false,
+        candidate_crb: None,
+        accepted: false,
+        failure: None,
+    };
+    let keep =
+        |record: ReflectIrsRecord, sdp: Vec<SdpSolve>, failure: Option<String>| ReflectOutcome {
+            psi: psi_incumbent.to_vec(),
+            crb: crb_incumbent,
+            record: ReflectIrsRecord {
+                failure: failure.clone(),
+                ..record
+            },
+            sdp,
+            failure,
+        };
+    let power_fn = if passive {
+        None
+    } else {
+        match link.irs_power_in_theta(r_s) {
+            Ok(p) => Some(p),
+            Err(e) => return keep(record, sdp, Some(format!("IRS power in Θ: {e}"))),
+        }
+    };
+    let mut theta = outer(psi_incumbent);
+    let mut theta_best: Option<Mat<c64>> = None;
+    let mut prev_obj = f64::INFINITY;
+    let mut failure = None;
+    for it in 0..settings.sca_max_iters {
+        let t0 = Instant::now();
+        let mut rec = SdpSolve {
+            irs: Some(irs),
+            sca_iter: Some(it),
+            status: String::new(),
+            iterations: 0,
+            solve_time_s: 0.0,
+            total_time_s: 0.0,
+            hermitian_dims: vec![theta.nrows()],
+            objective: None,
+        };
+        let step = (|| -> Result<(Mat<c64>, f64), String> {
+            let sur = link
+                .fim_surrogate_in_theta(r_s, theta.as_ref())
+                .map_err(|e| format!("surrogate: {e}"))?;
+            let fim = to_affine(&sur);
+            let power = match &power_fn {
+                Some(p) => {
+                    let lin = p
+                        .linearised_at(theta.as_ref())
+                        .map_err(|e| format!("power: {e}"))?;
+                    Some(AffineHerm {
+                        k: lin.coefficient,
+                        c: lin.constant_w,
+                    })
+                }
+                None => None,
+            };
+            // Jacobi scaling at the expansion point, where the surrogate equals the true FIM.
+            let s = if settings.sdp.jacobi_scaling {
+                jacobi(&fim.eval(theta.as_ref()))
+                    .ok_or_else(|| "FIM singular at the SCA expansion point".to_string())?
+            } else {
+                [1.0; 4]
+            };
+            solve_sdr(
+                &fim,
+                power.as_ref(),
+                &s,
+                amp,
+                passive,
+                p_s_w,
+                settings.objective,
+                settings,
+                &mut rec,
+            )
+        })();
+        rec.total_time_s = t0.elapsed().as_secs_f64();
+        match step {
+            Ok((th, obj)) => {
+                if rec.status.is_empty() {
+                    rec.status = "Solved".into();
+                }
+                rec.objective = Some(obj);
+                sdp.push(rec);
+                record.sca_iterations = it + 1;
+                record.sdr_objective = Some(obj);
+                theta = th;
+                theta_best = Some(theta.clone());
+                let converged = prev_obj.is_finite()
+                    && (prev_obj - obj).abs() <= settings.sca_rel_tol * prev_obj.abs();
+                prev_obj = obj;
+                if converged {
+                    break;
+                }
+            }
+            Err(e) => {
+                if rec.status.is_empty() {
+                    rec.status = e.clone();
+                }
+                sdp.push(rec);
+                failure = Some(e);
+                break;
+            }
+        }
+    }
+    let Some(theta_star) = theta_best else {
+        return keep(record, sdp, failure);
+    };
+    let sq = match hermitian_sqrt(theta_star.as_ref()) {
+        Ok(s) => s,
+        Err(e) => return keep(record, sdp, Some(e.to_string())),
+    };
+    let crb = |psi: &[c64]| true_crb(link, r_s, psi, settings.objective);
+    let power = |psi: &[c64]| true_power(link, r_s, psi);
+    let budget = (!passive).then_some(p_s_w);
+    let rnd = gaussian_randomization(
+        sq.as_ref(),
+        settings.randomization_draws,
+        a_max,
+        passive,
+        budget,
+        rng,
+        &crb,
+        &power,
+    );
+    let Some(rnd) = rnd else {
+        return keep(record, sdp, failure);
+    };
+    record.feasible_draws = rnd.feasible_draws;
+    record.restored_by_scaling = rnd.restored_by_scaling;
+    record.candidate_crb = Some(rnd.crb);
+    record.failure = failure.clone();
+    if rnd.crb <= crb_incumbent {
+        record.accepted = true;
+        ReflectOutcome {
+            psi: rnd.psi,
+            crb: rnd.crb,
+            record,
+            sdp,
+            failure,
+        }
+    } else {
+        ReflectOutcome {
+            psi: psi_incumbent.to_vec(),
+            crb: crb_incumbent,
+            record,
+            sdp,
+            failure,
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! Settings of the alternating-optimisation driver, the power budgets and the schemes (proposed + benchmarks).
+
+use serde::{Deserialize, Serialize};
+
+use crate::DesignError;
+
+/// Which CRB the optimizers minimise (the max over IRSs of it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Objective {
+    /// The paper's objective: `CRB = tr(F⁻¹)` over ξ = [θ, φ, Re β, Im β] (eqs. 19a, 43a). Unit: rad² (+ |β|² terms).
+    #[default]
+    Trace,
+    /// Angle-only CRB: trace of the (θ, φ) block of `F⁻¹`, in rad².
+    Angle,
+}
+
+impl Objective {
+    /// Diagonal weights `w` with `objective = Σ_i w_i [F⁻¹]_ii`.
+    pub fn weights(self) -> [f64; 4] {
+        match self {
+            Objective::Trace => [1.0; 4],
+            Objective::Angle => [1.0, 1.0, 0.0, 0.0],
+        }
+    }
+}
+
+/// The design scheme: the paper's proposed algorithm or one of the benchmarks of Section V.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scheme {
+    /// Alternating optimisation: transmit step (P2.1 / P5.1) ↔ reflect step (P3 / P6), until the stopping rule.
+    Proposed,
+    /// "Transmit BF only": ψ_l = a_max e^{j arg r}, r ~ CN(0, I) (seeded), scaled to feasibility under isotropic
+    /// transmission if needed, then one transmit step.
+    TransmitOnly,
+    /// "Reflective BF only": R_s,l = (P_t/M) I fixed, then one reflect step (SCA to convergence + randomisation).
+    ReflectOnly,
+    /// Passive IRSs (the paper's reference [27]): σ_r = 0, |ψ_n| = 1 (diag Θ = 1 in the SDR), no IRS power budget
+    /// (a passive surface has no amplifier), alternating optimisation as for `Proposed`.
+    Passive,
+    /// Isotropic transmission R_s,l = (P_t/M) I with the initial ψ (see [`PsiInit`]) and no optimisation at all:
+    /// a pure evaluation baseline. (The paper's Fig. 7 "isotropic" curve with optimised ψ is [`Scheme::ReflectOnly`].)
+    Isotropic,
+}
+
+impl Scheme {
+    /// All schemes, in a fixed order.
+    pub const ALL: [Scheme; 5] = [
+        Scheme::Proposed,
+        Scheme::TransmitOnly,
+        Scheme::ReflectOnly,
+        Scheme::Passive,
+        Scheme::Isotropic,
+    ];
+    /// True for the passive-IRS benchmark (σ_r = 0, unit modulus, no IRS budget).
+    pub fn is_passive(self) -> bool {
+        matches!(self, Scheme::Passive)
+    }
+}
+
+/// Power and amplitude budgets of problem (P1)/(P4).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budgets {
+    /// BS transmit power P_t in W (18b): (1/L) Σ_l tr R_s,l ≤ P_t.
+    pub p_t_w: f64,
+    /// Per-IRS power budget P_s in W (8) / (34).
+    pub p_s_w: f64,
+    /// Maximum amplitude gain a_max of each IRS element (18d), linear (not dB), ≥ 1.
+    pub a_max: f64,
+}
+
+impl Budgets {
+    /// Checks every field; the error names it.
+    pub fn validate(&self) -> Result<(), DesignError> {
+        let pos = |field: &'static str, value: f64| {
+            if value.is_finite() && value > 0.0 {
+                Ok(())
+            } else {
+                Err(DesignError::InvalidBudget {
+                    field,
+                    value,
+                    reason: "must be finite and > 0",
+                })
+            }
+        };
+        pos("p_t_w", self.p_t_w)?;
+        pos("p_s_w", self.p_s_w)?;
+        if !(self.a_max.is_finite() && self.a_max >= 1.0) {
+            return Err(DesignError::InvalidBudget {
+                field: "a_max",
+                value: self.a_max,
+                reason: "an active IRS needs a finite amplitude gain a_max >= 1",
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Initial reflection vector (before the first transmit step). It is always scaled down, if needed, so that the
+/// true IRS power constraint holds under isotropic transmission R_s,l = (P_t/M) I.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PsiInit {
+    /// ψ_n = a_max e^{j ϑ_n}, ϑ_n uniform on [0, 2π) (seeded); unit modulus for the passive scheme.
+    #[default]
+    RandomPhases,
+    /// ψ_n = a_max for every n (all phases zero); 1 for the passive scheme.
+    Constant,
+}
+
+/// Clarabel options passed through irs-sdp for every SDP of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SdpOptions {
+    /// Absolute/relative gap and feasibility tolerance (Clarabel's `tol_gap_abs`, `tol_gap_rel`, `tol_feas`).
+    pub tol: f64,
+    /// Interior-point iteration cap.
+    pub max_iter: u32,
+    /// Clarabel's own Ruiz equilibration. Off by default: the driver scales the data itself (see the crate docs);
+    /// measured with it on, more solves end at "AlmostSolved".
+    pub equilibrate: bool,
+    /// Jacobi scaling of each FIM at a reference point (on by default; off only to measure its effect).
+    pub jacobi_scaling: bool,
+    /// Print Clarabel's log.
+    pub verbose: bool,
+}
+
+impl Default for SdpOptions {
+    fn default() -> Self {
+        SdpOptions {
+            tol: 1e-8,
+            max_iter: 200,
+            equilibrate: false,
+            jacobi_scaling: true,
+            verbose: false,
+        }
+    }
+}
+
+/// Settings of one optimisation run. `Default` gives the values documented on each field.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Objective: tr(F⁻¹) (default) or the angle-only CRB.
+    pub objective: Objective,
+    /// Cap on alternating (outer) iterations; one iteration = one transmit step + one reflect step. Default 20.
+    pub max_outer_iters: usize,
+    /// Stop when an outer iteration improves the true max-CRB by less than this fraction. Default 1e-3.
+    pub outer_rel_tol: f64,
+    /// Cap on SCA iterations inside one reflect step (per IRS). Default 20.
+    pub sca_max_iters: usize,
+    /// Stop the SCA when the SDR objective improves by less than this fraction. Default 1e-3.
+    pub sca_rel_tol: f64,
+    /// Number of Gaussian randomisation draws per IRS and reflect step (eqs. 27 / 49). Default 100.
+    pub randomization_draws: usize,
+    /// Issue 9: solve the transmit step over R_s,l = V_l Z_l V_lᴴ with V_l spanning the row space of the data
+    /// (exact; same optimum). Default true.
+    pub reduce_subspace: bool,
+    /// Relative eigenvalue threshold for the subspace reduction (of the normalised Gram matrix of the data
+    /// matrices, so singular values below ~sqrt(tol)·max are dropped). Default 1e-12.
+    pub subspace_rel_tol: f64,
+    /// Worker threads for the per-IRS reflect subproblems (results do not depend on it). Default 2.
+    pub threads: usize,
+    /// Initial reflection vector.
+    pub psi_init: PsiInit,
+    /// Clarabel pass-through options.
+    pub sdp: SdpOptions,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            objective: Objective::Trace,
+            max_outer_iters: 20,
+            outer_rel_tol: 1e-3,
+            sca_max_iters: 20,
+            sca_rel_tol: 1e-3,
+            randomization_draws: 100,
+            reduce_subspace: true,
+            subspace_rel_tol: 1e-12,
+            threads: 2,
+            psi_init: PsiInit::RandomPhases,
+            sdp: SdpOptions::default(),
+        }
+    }
+}
+
+impl Settings {
+    /// Checks every field; the error names it.
+    pub fn validate(&self) -> Result<(), DesignError> {
+        let bad = |field: &'static str, reason: &'static str| {
+            Err(DesignError::InvalidSetting { field, reason })
+        };
+        if self.max_outer_iters == 0 {
+            return bad("max_outer_iters", "must be >= 1");
+        }
+        if !(self.outer_rel_tol.is_finite() && self.outer_rel_tol >= 0.0) {
+            return bad("outer_rel_tol", "must be finite and >= 0");
+        }
+        if self.sca_max_iters == 0 {
+            return bad("sca_max_iters", "must be >= 1");
+        }
+        if !(self.sca_rel_tol.is_finite() && self.sca_rel_tol >= 0.0) {
+            return bad("sca_rel_tol", "must be finite and >= 0");
+        }
+        if self.randomization_draws == 0 {
+            return bad("randomization_draws", "must be >= 1");
+        }
+        if !(self.subspace_rel_tol.is_finite()
+            && self.subspace_rel_tol > 0.0
+            && self.subspace_rel_tol < 1.0)
+        {
+            return bad("subspace_rel_tol", "must be in (0, 1)");
+        }
+        if self.threads == 0 {
+            return bad("threads", "must be >= 1");
+        }
+        if !(self.sdp.tol.is_finite() && self.sdp.tol > 0.0) {
+            return bad("sdp.tol", "must be finite and > 0");
+        }
+        if self.sdp.max_iter == 0 {
+            return bad("sdp.max_iter", "must be >= 1");
+        }
+        Ok(())
+    }
+}
