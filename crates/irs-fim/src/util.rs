@@ -1,0 +1,133 @@
+//! Small dense helpers (validation, Hermitian parts, trace products) shared by the set-ups.
+
+use crate::{FimError, C64};
+use faer::{Mat, MatRef};
+
+pub(crate) const ZERO: C64 = C64 { re: 0.0, im: 0.0 };
+pub(crate) const ONE: C64 = C64 { re: 1.0, im: 0.0 };
+pub(crate) const J: C64 = C64 { re: 0.0, im: 1.0 };
+
+/// Relative asymmetry above which a matrix is rejected as non-Hermitian.
+const HERMITIAN_TOL: f64 = 1e-8;
+
+pub(crate) fn check_shape(
+    field: &'static str,
+    x: MatRef<'_, C64>,
+    rows: usize,
+    cols: usize,
+) -> Result<(), FimError> {
+    if x.nrows() != rows || x.ncols() != cols {
+        return Err(FimError::Shape {
+            field,
+            expected_rows: rows,
+            expected_cols: cols,
+            got_rows: x.nrows(),
+            got_cols: x.ncols(),
+        });
+    }
+    for j in 0..cols {
+        for i in 0..rows {
+            let v = x[(i, j)];
+            if !(v.re.is_finite() && v.im.is_finite()) {
+                return Err(FimError::NonFinite { field });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Shape, finiteness and Hermitian symmetry (relative asymmetry ≤ 1e-8).
+pub(crate) fn check_hermitian(
+    field: &'static str,
+    x: MatRef<'_, C64>,
+    n: usize,
+) -> Result<(), FimError> {
+    check_shape(field, x, n, n)?;
+    let mut scale: f64 = 0.0;
+    let mut asym: f64 = 0.0;
+    for j in 0..n {
+        for i in 0..n {
+            scale = scale.max(x[(i, j)].norm());
+            asym = asym.max((x[(i, j)] - x[(j, i)].conj()).norm());
+        }
+    }
+    if asym > HERMITIAN_TOL * scale {
+        return Err(FimError::NotHermitian {
+            field,
+            asymmetry: asym / scale,
+        });
+    }
+    Ok(())
+}
+
+pub(crate) fn check_vec(field: &'static str, x: &[C64], n: usize) -> Result<(), FimError> {
+    if x.len() != n {
+        return Err(FimError::Length {
+            field,
+            expected: n,
+            got: x.len(),
+        });
+    }
+    if x.iter().any(|v| !(v.re.is_finite() && v.im.is_finite())) {
+        return Err(FimError::NonFinite { field });
+    }
+    Ok(())
+}
+
+pub(crate) fn check_nonneg(field: &'static str, v: f64) -> Result<(), FimError> {
+    if !v.is_finite() {
+        return Err(FimError::NonFinite { field });
+    }
+    if v < 0.0 {
+        return Err(FimError::OutOfRange {
+            field,
+            requirement: ">= 0",
+            value: v,
+        });
+    }
+    Ok(())
+}
+
+pub(crate) fn check_positive(field: &'static str, v: f64) -> Result<(), FimError> {
+    if !v.is_finite() {
+        return Err(FimError::NonFinite { field });
+    }
+    if v <= 0.0 {
+        return Err(FimError::OutOfRange {
+            field,
+            requirement: "> 0",
+            value: v,
+        });
+    }
+    Ok(())
+}
+
+/// (X + Xᴴ)/2.
+pub(crate) fn herm_part(x: MatRef<'_, C64>) -> Mat<C64> {
+    let n = x.nrows();
+    Mat::from_fn(n, n, |i, j| (x[(i, j)] + x[(j, i)].conj()) * 0.5)
+}
+
+/// Re tr(K X) = Re Σ_ij K_ij X_ji for square K, X of equal size.
+pub(crate) fn re_tr_prod(k: MatRef<'_, C64>, x: MatRef<'_, C64>) -> f64 {
+    let n = k.nrows();
+    let mut acc = 0.0;
+    for j in 0..n {
+        for i in 0..n {
+            let a = k[(i, j)];
+            let b = x[(j, i)];
+            acc += a.re * b.re - a.im * b.im;
+        }
+    }
+    acc
+}
+
+/// tr(X).
+pub(crate) fn trace(x: MatRef<'_, C64>) -> C64 {
+    (0..x.nrows()).map(|i| x[(i, i)]).sum()
+}
+
+/// Σ_i conj(x_i) y_i.
+pub(crate) fn dotc(x: &[C64], y: &[C64]) -> C64 {
+    x.iter().zip(y).map(|(a, b)| a.conj() * b).sum()
+}
