@@ -1,0 +1,435 @@
+//! Solving a model with Clarabel: settings, the answer (status, objective, statistics, values),
+//! and a [`Solver`] session that re-solves models of unchanged structure in place.
+
+use crate::backend::{self, Assembled};
+use crate::error::SdpError;
+use crate::expr::{AffExpr, HermVar, Scalar, SymVar};
+use crate::model::{Assignment, Model};
+use clarabel::algebra::CscMatrix;
+use clarabel::solver::{DefaultSettings, DefaultSolver, IPSolver, SolverStatus};
+use faer::{c64, Mat};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::Instant;
+
+/// Clarabel's sparse LDLᵀ solver for the KKT system.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum LinearSolver {
+    /// QDLDL, Clarabel's default.
+    #[default]
+    Qdldl,
+    /// faer's supernodal LDLᵀ (needs this crate's `faer-sparse` feature, which enables
+    /// Clarabel's; without it the setting is rejected).
+    Faer,
+}
+
+/// Solver settings passed through to Clarabel. The defaults suit the paper's small dense SDPs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// Iteration cap (Clarabel default 200; these problems take 12–30).
+    pub max_iter: u32,
+    /// Wall-clock limit per solve, seconds (∞: none).
+    pub time_limit_s: f64,
+    /// Print Clarabel's iteration log.
+    pub verbose: bool,
+    /// Absolute duality-gap tolerance.
+    pub tol_gap_abs: f64,
+    /// Relative duality-gap tolerance.
+    pub tol_gap_rel: f64,
+    /// Primal/dual feasibility tolerance (relative to the data norms).
+    pub tol_feas: f64,
+    /// Absolute infeasibility-certificate tolerance.
+    pub tol_infeas_abs: f64,
+    /// Relative infeasibility-certificate tolerance.
+    pub tol_infeas_rel: f64,
+    /// Clarabel's Ruiz equilibration. Turn it off for models the caller has scaled itself (SDP
+    /// notes: with it on, about half the scaled transmit-step instances stopped at `AlmostSolved`).
+    pub equilibrate: bool,
+    /// Clarabel's chordal decomposition of sparse PSD cones. Off by default: the cones here are
+    /// dense, and a decomposed model cannot be updated in place by [`Solver`].
+    pub chordal_decomposition: bool,
+    /// KKT linear solver.
+    pub linear_solver: LinearSolver,
+    /// Threads for a multithreaded linear solver (faer). 1 keeps results bit-identical whatever
+    /// the machine; 0 lets the solver choose.
+    pub max_threads: u32,
+    /// Return `AlmostSolved` (reduced-accuracy) answers as solutions with that status instead of
+    /// [`SdpError::NumericalFailure`].
+    pub accept_almost_solved: bool,
+    /// Let [`Solver`] update the previous Clarabel instance in place when the next model has the
+    /// same structure (same cones and sparsity pattern), instead of setting Clarabel up anew.
+    pub reuse_structure: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            max_iter: 200,
+            time_limit_s: f64::INFINITY,
+            verbose: false,
+            tol_gap_abs: 1e-8,
+            tol_gap_rel: 1e-8,
+            tol_feas: 1e-8,
+            tol_infeas_abs: 1e-8,
+            tol_infeas_rel: 1e-8,
+            equilibrate: true,
+            chordal_decomposition: false,
+            linear_solver: LinearSolver::Qdldl,
+            max_threads: 1,
+            accept_almost_solved: true,
+            reuse_structure: true,
+        }
+    }
+}
+
+impl Settings {
+    /// Defaults with Clarabel's equilibration off: for models the caller has scaled as in the SDP
+    /// notes (powers divided by budgets, Jacobi-scaled FIMs; see [`crate::scaling`]).
+    pub fn prescaled() -> Self {
+        Self {
+            equilibrate: false,
+            ..Self::default()
+        }
+    }
+
+    fn validate(&self) -> Result<(), SdpError> {
+        let positive = [
+            ("tol_gap_abs", self.tol_gap_abs),
+            ("tol_gap_rel", self.tol_gap_rel),
+            ("tol_feas", self.tol_feas),
+            ("tol_infeas_abs", self.tol_infeas_abs),
+            ("tol_infeas_rel", self.tol_infeas_rel),
+        ];
+        for (field, v) in positive {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(SdpError::InvalidSettings {
+                    field,
+                    reason: format!("{v} is not a positive finite tolerance"),
+                });
+            }
+        }
+        if self.max_iter == 0 {
+            return Err(SdpError::InvalidSettings {
+                field: "max_iter",
+                reason: "0 iterations".into(),
+            });
+        }
+        if self.time_limit_s.is_nan() || self.time_limit_s <= 0.0 {
+            return Err(SdpError::InvalidSettings {
+                field: "time_limit_s",
+                reason: format!("{} is not a positive time", self.time_limit_s),
+            });
+        }
+        if self.linear_solver == LinearSolver::Faer && !cfg!(feature = "faer-sparse") {
+            return Err(SdpError::InvalidSettings {
+                field: "linear_solver",
+                reason: "Faer needs irs-sdp's `faer-sparse` feature".into(),
+            });
+        }
+        Ok(())
+    }
+
+    fn to_clarabel(&self) -> DefaultSettings<f64> {
+        DefaultSettings {
+            max_iter: self.max_iter,
+            time_limit: self.time_limit_s,
+            verbose: self.verbose,
+            tol_gap_abs: self.tol_gap_abs,
+            tol_gap_rel: self.tol_gap_rel,
+            tol_feas: self.tol_feas,
+            tol_infeas_abs: self.tol_infeas_abs,
+            tol_infeas_rel: self.tol_infeas_rel,
+            equilibrate_enable: self.equilibrate,
+            chordal_decomposition_enable: self.chordal_decomposition,
+            // Presolve only drops rows with infinite bounds, which a model never has; off so that
+            // in-place updates are always allowed.
+            presolve_enable: false,
+            direct_solve_method: match self.linear_solver {
+                LinearSolver::Qdldl => "qdldl".to_string(),
+                LinearSolver::Faer => "faer".to_string(),
+            },
+            max_threads: self.max_threads,
+            ..DefaultSettings::default()
+        }
+    }
+}
+
+/// How a solve ended when it produced a solution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SolveStatus {
+    /// Solved to the requested tolerances.
+    Solved,
+    /// Solved to Clarabel's reduced tolerances (gap 5e-5, feasibility 1e-4).
+    AlmostSolved,
+}
+
+/// Statistics of one solve.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct SolveStats {
+    /// Interior-point iterations.
+    pub iterations: u32,
+    /// Time to assemble the model into Clarabel's CSC form, seconds.
+    pub assembly_s: f64,
+    /// Time of Clarabel's set-up (or of the in-place data update when reused), seconds.
+    pub setup_s: f64,
+    /// Time of Clarabel's interior-point solve, seconds.
+    pub solve_s: f64,
+    /// True when the previous Clarabel instance was updated in place.
+    pub reused_structure: bool,
+    /// Clarabel's primal residual.
+    pub res_primal: f64,
+    /// Clarabel's dual residual.
+    pub res_dual: f64,
+    /// Clarabel's relative duality gap.
+    pub gap_rel: f64,
+    /// Clarabel's absolute duality gap.
+    pub gap_abs: f64,
+}
+
+/// A solution: status, objective (in the user's sense), statistics and variable values.
+#[derive(Clone, Debug)]
+pub struct Solution {
+    /// Solved or almost solved.
+    pub status: SolveStatus,
+    /// Objective value at the solution, constant term included.
+    pub objective: f64,
+    /// Solver statistics.
+    pub stats: SolveStats,
+    /// Every variable's value (auxiliary variables included).
+    pub values: Assignment,
+}
+
+impl Solution {
+    /// Value of an expression.
+    pub fn eval(&self, e: &AffExpr) -> Result<f64, SdpError> {
+        self.values.eval(e)
+    }
+
+    /// Value of a scalar variable.
+    pub fn scalar(&self, s: Scalar) -> Result<f64, SdpError> {
+        self.values.scalar(s)
+    }
+
+    /// Value of a symmetric variable, k×k.
+    pub fn symmetric(&self, v: &SymVar) -> Result<Mat<f64>, SdpError> {
+        self.values.symmetric(v)
+    }
+
+    /// Value of a Hermitian variable, n×n complex.
+    pub fn hermitian(&self, v: &HermVar) -> Result<Mat<c64>, SdpError> {
+        self.values.hermitian(v)
+    }
+}
+
+/// A model in Clarabel's standard form `min qᵀx + ½xᵀPx s.t. A x + s = b, s ∈ cones`
+/// (for inspection, benchmarking, or writing to a file with Clarabel's own tools).
+#[derive(Clone, Debug)]
+pub struct ClarabelData {
+    /// Quadratic cost (always zero here), n×n.
+    pub p: CscMatrix<f64>,
+    /// Linear cost, length n (sign-adjusted for maximisation; objective constant not included).
+    pub q: Vec<f64>,
+    /// Constraint matrix, m×n.
+    pub a: CscMatrix<f64>,
+    /// Right-hand side, length m.
+    pub b: Vec<f64>,
+    /// Cones, in row order.
+    pub cones: Vec<clarabel::solver::SupportedConeT<f64>>,
+}
+
+impl Model {
+    /// Assembles the model into Clarabel's standard form (what [`Solver::solve`] does first).
+    pub fn to_clarabel(&self) -> ClarabelData {
+        let asm = backend::assemble(&self.rows, self.n_cols, &self.solver_objective());
+        ClarabelData {
+            p: CscMatrix::zeros((self.n_cols, self.n_cols)),
+            q: asm.q,
+            a: asm.a,
+            b: asm.b,
+            cones: asm.cones,
+        }
+    }
+}
+
+/// Solves a model once with the given settings.
+pub fn solve(model: &Model, settings: &Settings) -> Result<Solution, SdpError> {
+    Solver::new(settings.clone())?.solve(model)
+}
+
+struct Cached {
+    assembled: Assembled,
+    solver: DefaultSolver<f64>,
+}
+
+/// A solve session: keeps the last Clarabel instance and, when the next model has the same
+/// structure (cones and sparsity pattern of `A`; coefficient and right-hand-side values may all
+/// change), writes the new values into it in place instead of setting Clarabel up again. This
+/// is what the SCA loops use: rebuild the model with new data, call [`Solver::solve`].
+///
+/// Note: with `equilibrate` on, an updated instance keeps the equilibration computed for the
+/// first model of that structure (Clarabel re-applies it to the new data).
+pub struct Solver {
+    settings: Settings,
+    cache: Option<Cached>,
+}
+
+impl std::fmt::Debug for Solver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Solver")
+            .field("settings", &self.settings)
+            .field("cached_structure", &self.cache.is_some())
+            .finish()
+    }
+}
+
+fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+impl Solver {
+    /// A session with validated settings.
+    pub fn new(settings: Settings) -> Result<Self, SdpError> {
+        settings.validate()?;
+        Ok(Self {
+            settings,
+            cache: None,
+        })
+    }
+
+    /// The session's settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Solves `model`, reusing the previous Clarabel instance when the structure is unchanged
+    /// (and `reuse_structure` is on).
+    pub fn solve(&mut self, model: &Model) -> Result<Solution, SdpError> {
+        let t0 = Instant::now();
+        let assembled = backend::assemble(&model.rows, model.n_cols, &model.solver_objective());
+        let assembly_s = t0.elapsed().as_secs_f64();
+
+        let t1 = Instant::now();
+        let mut reused = false;
+        let mut cached = self.cache.take();
+        if let Some(c) = cached.as_mut() {
+            if self.settings.reuse_structure
+                && c.assembled.same_structure(&assembled)
+                && c.solver.is_data_update_allowed()
+            {
+                let s = &mut c.solver;
+                reused = catch_unwind(AssertUnwindSafe(|| {
+                    s.update_A(&assembled.a.nzval).is_ok()
+                        && s.update_b(&assembled.b).is_ok()
+                        && s.update_q(&assembled.q).is_ok()
+                }))
+                .unwrap_or(false);
+            }
+        }
+        let mut cache = match (reused, cached) {
+            (true, Some(mut c)) => {
+                c.assembled = assembled;
+                c
+            }
+            _ => {
+                let p = CscMatrix::<f64>::zeros((model.n_cols, model.n_cols));
+                let a = &assembled;
+                let settings = self.settings.to_clarabel();
+                let built = catch_unwind(AssertUnwindSafe(|| {
+                    DefaultSolver::new(&p, &a.q, &a.a, &a.b, &a.cones, settings)
+                }));
+                match built {
+                    Ok(Ok(solver)) => Cached { assembled, solver },
+                    Ok(Err(e)) => {
+                        return Err(SdpError::InvalidModel {
+                            item: "model".into(),
+                            reason: format!("rejected by Clarabel: {e}"),
+                        })
+                    }
+                    Err(p) => {
+                        return Err(SdpError::NumericalFailure {
+                            status: format!("Clarabel set-up panicked: {}", panic_message(p)),
+                            stats: SolveStats {
+                                assembly_s,
+                                ..SolveStats::default()
+                            },
+                        })
+                    }
+                }
+            }
+        };
+        let setup_s = t1.elapsed().as_secs_f64();
+
+        let t2 = Instant::now();
+        let solver = &mut cache.solver;
+        let ran = catch_unwind(AssertUnwindSafe(|| solver.solve()));
+        let solve_s = t2.elapsed().as_secs_f64();
+        if let Err(p) = ran {
+            // the instance may be in any state: drop it.
+            return Err(SdpError::NumericalFailure {
+                status: format!("Clarabel panicked: {}", panic_message(p)),
+                stats: SolveStats {
+                    assembly_s,
+                    setup_s,
+                    solve_s,
+                    reused_structure: reused,
+                    ..SolveStats::default()
+                },
+            });
+        }
+        let cache = self.cache.insert(cache);
+        let info = &cache.solver.info;
+        let stats = SolveStats {
+            iterations: info.iterations,
+            assembly_s,
+            setup_s,
+            solve_s,
+            reused_structure: reused,
+            res_primal: info.res_primal,
+            res_dual: info.res_dual,
+            gap_rel: info.gap_rel,
+            gap_abs: info.gap_abs,
+        };
+        let status = cache.solver.solution.status;
+        let name = format!("{status:?}");
+        let accepted = match status {
+            SolverStatus::Solved => SolveStatus::Solved,
+            SolverStatus::AlmostSolved if self.settings.accept_almost_solved => {
+                SolveStatus::AlmostSolved
+            }
+            SolverStatus::PrimalInfeasible | SolverStatus::AlmostPrimalInfeasible => {
+                return Err(SdpError::Infeasible { stats })
+            }
+            SolverStatus::DualInfeasible | SolverStatus::AlmostDualInfeasible => {
+                return Err(SdpError::DualInfeasible { stats })
+            }
+            SolverStatus::MaxIterations | SolverStatus::MaxTime => {
+                return Err(SdpError::IterationLimit {
+                    status: name,
+                    stats,
+                })
+            }
+            _ => {
+                return Err(SdpError::NumericalFailure {
+                    status: name,
+                    stats,
+                })
+            }
+        };
+        let x = cache.solver.solution.x.clone();
+        if x.len() != model.n_cols || x.iter().any(|v| !v.is_finite()) {
+            return Err(SdpError::NumericalFailure {
+                status: format!("{name} with a non-finite or mis-sized solution"),
+                stats,
+            });
+        }
+        let values = Assignment { model: model.id, x };
+        Ok(Solution {
+            status: accepted,
+            objective: model.objective_value(&values),
+            stats,
+            values,
+        })
+    }
+}
