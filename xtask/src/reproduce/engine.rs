@@ -5,7 +5,8 @@
 //! the thread count can change wall times and nothing else.
 //!
 //! Seeds (common random numbers): realization k of every point of every figure uses the same
-//! channel seed and the same algorithm seed, both derived from (base seed, k). Curves are therefore
+//! channel draw, `irs_channel::Realization::nth(scenario, base seed, k)`, and the same algorithm
+//! seed, derived from (base seed, k) by SHA-256. Curves are therefore
 //! compared on identical channel draws (a paired comparison: an ordering claim at one x is not
 //! blurred by different channels), a curve is smooth in x, and a point shared by two figures
 //! (e.g. Fig. 3 at P_t = 20 W and Fig. 7 at M = 16) is computed once.
@@ -38,7 +39,7 @@ pub const CACHE_SCHEMA: u32 = 1;
 pub struct RealizationSeeds {
     /// Realization index k (0-based).
     pub realization: usize,
-    /// Seed of the channel draw (`irs_channel` realization seed).
+    /// Seed of the channel draw: realization k is `irs_channel::Realization::nth(scenario, channel_seed, k)`.
     pub channel_seed: u64,
     /// Seed of the optimizer's own randomness (initial phases, Gaussian randomization, random ψ).
     pub algorithm_seed: u64,
@@ -59,10 +60,13 @@ fn derive_seed(base_seed: u64, tag: &str, realization: usize) -> u64 {
 }
 
 /// The seeds of realization `k` under base seed `base_seed` (the same for every figure and point).
+///
+/// The channel seed is the base seed itself: `irs_channel` gives every realization index its own
+/// independent stream, so realization k can be redrawn with that crate's API alone.
 pub fn realization_seeds(base_seed: u64, k: usize) -> RealizationSeeds {
     RealizationSeeds {
         realization: k,
-        channel_seed: derive_seed(base_seed, "channel", k),
+        channel_seed: base_seed,
         algorithm_seed: derive_seed(base_seed, "algorithm", k),
     }
 }
@@ -538,9 +542,10 @@ mod tests {
     fn seeds_differ_across_realizations_and_domains_and_are_stable() {
         let a = realization_seeds(7, 0);
         let b = realization_seeds(7, 1);
-        assert_ne!(a.channel_seed, b.channel_seed);
-        assert_ne!(a.channel_seed, a.algorithm_seed);
-        assert_ne!(a.channel_seed, realization_seeds(8, 0).channel_seed);
+        assert_eq!((a.channel_seed, a.realization, b.realization), (7, 0, 1));
+        assert_ne!(a.algorithm_seed, b.algorithm_seed);
+        assert_ne!(a.algorithm_seed, realization_seeds(8, 0).algorithm_seed);
+        assert_ne!(a.algorithm_seed, a.channel_seed);
         assert_eq!(a, realization_seeds(7, 0));
     }
 

@@ -44,7 +44,8 @@ impl PointEvaluator for FakeEvaluator {
         {
             panic!("synthetic panic");
         }
-        let channel_gain = 1.0 + (seeds.channel_seed % 1000) as f64 / 2000.0;
+        let channel_gain =
+            1.0 + ((seeds.channel_seed ^ seeds.algorithm_seed) % 1000) as f64 / 2000.0;
         let m = p.bs_antennas as f64;
         let isotropic_irs = p.setup == SetUp::SensingAtIrs && p.method == Method::ReflectiveOnly;
         let array_gain = if isotropic_irs { 1.0 } else { m / (m + 8.0) };

@@ -81,6 +81,8 @@ pub struct ReproduceArgs {
 pub struct ScenarioInput {
     /// "embedded default" or the file path.
     pub source: String,
+    /// The file, if one was given.
+    pub path: Option<PathBuf>,
     /// The file's content as JSON (TOML files are converted); `None` for the embedded default.
     pub content: Option<Value>,
 }
@@ -90,6 +92,7 @@ pub fn load_scenario(path: Option<&Path>) -> Result<ScenarioInput> {
     let Some(path) = path else {
         return Ok(ScenarioInput {
             source: "embedded default".to_string(),
+            path: None,
             content: None,
         });
     };
@@ -121,6 +124,7 @@ pub fn load_scenario(path: Option<&Path>) -> Result<ScenarioInput> {
     };
     Ok(ScenarioInput {
         source: path.display().to_string(),
+        path: Some(path.to_path_buf()),
         content: Some(content),
     })
 }
