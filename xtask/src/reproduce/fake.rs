@@ -56,7 +56,7 @@ impl PointEvaluator for FakeEvaluator {
         };
         let method_factor = match (p.method, self.invert_transmit_only) {
             (Method::Proposed, _) => 1.0,
-            (Method::TransmitOnly, false) => 1.0 + 0.5 / p.bs_power_w,
+            (Method::TransmitOnly, false) => 1.0 + 0.5 / (1.0 + p.bs_power_w),
             (Method::TransmitOnly, true) => 0.5,
             (Method::ReflectiveOnly, _) => 4.0,
             (Method::Passive, _) => 100.0,

@@ -299,16 +299,16 @@ fn antenna_curves() -> Vec<CurveSpec> {
 /// Sweep values of P_t (W) for Figs. 3 and 5.
 pub fn bs_power_sweep_w(quick: bool) -> Vec<f64> {
     if quick {
-        vec![2.0, 20.0]
+        vec![0.1, 10.0]
     } else {
-        vec![1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0]
+        vec![0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0]
     }
 }
 
 /// Sweep values of P_s (W) for Figs. 4 and 6.
 pub fn irs_power_sweep_w(quick: bool) -> Vec<f64> {
     if quick {
-        vec![1e-3, 1e-1, 10.0]
+        vec![1e-4, 1e-2, 1.0]
     } else {
         vec![1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0]
     }
@@ -317,9 +317,9 @@ pub fn irs_power_sweep_w(quick: bool) -> Vec<f64> {
 /// The P_t values (W) of the curves of Figs. 4 and 6.
 pub fn fig46_bs_powers_w(quick: bool) -> Vec<f64> {
     if quick {
-        vec![2.0, 20.0]
+        vec![1.0, 10.0]
     } else {
-        vec![2.0, 20.0, 100.0]
+        vec![0.1, 1.0, 10.0]
     }
 }
 

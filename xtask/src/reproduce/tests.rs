@@ -196,41 +196,40 @@ fn changing_a_setting_or_the_seed_invalidates_the_cache() {
 fn points_shared_between_figures_are_evaluated_once() {
     let d = TempDir::new("shared");
     let fake = leak(FakeEvaluator::default());
-    // Fig. 3 at P_t = 20 W, M = 16, a_max = 8 is Fig. 7's M = 16 point for sensing at the BS,
-    // for the proposed design and for isotropic transmission (= reflective BF only).
-    let r = run_with(
-        &args(d.path(), &[FigureId::Fig3, FigureId::Fig7], true, 2),
-        fake,
-    );
-    let f3 = spec::figure_spec(FigureId::Fig3, true);
-    let f7 = spec::figure_spec(FigureId::Fig7, true);
-    let total = (f3.curves.len() * f3.xs.len() + f7.curves.len() * f7.xs.len()) * 2;
-    assert_eq!(
-        r.evaluations,
-        total - 4,
-        "two shared points x two realizations"
-    );
-    let v3 = r.figures[&FigureId::Fig3]
-        .curve("proposed_amax8")
-        .unwrap()
-        .points[1]
-        .stats
-        .clone();
-    let v7 = r.figures[&FigureId::Fig7]
-        .curve("bs_proposed")
-        .unwrap()
-        .points[1]
-        .stats
-        .clone();
-    assert_eq!(v3, v7);
+    let mut a = args(d.path(), &[FigureId::Fig3, FigureId::Fig4], false, 2);
+    a.realizations = Some(1);
+    let r = run_with(&a, fake);
+    let f3 = spec::figure_spec(FigureId::Fig3, false);
+    let f4 = spec::figure_spec(FigureId::Fig4, false);
+    // Fig. 4's curves at P_s = 0.1 W are Fig. 3's points at the same P_t (a_max = 8, M = 16).
+    assert!(f4.xs.contains(&0.1), "Fig. 4 sweeps through Fig. 3's P_s");
+    let shared: usize = f4
+        .curves
+        .iter()
+        .filter(|c| {
+            f3.curves
+                .iter()
+                .any(|d| d.base.with_x(f3.axis, c.base.bs_power_w) == c.base)
+                && f3.xs.contains(&c.base.bs_power_w)
+        })
+        .count();
+    assert!(shared >= 3, "the specs should share points, found {shared}");
+    let total = f3.curves.len() * f3.xs.len() + f4.curves.len() * f4.xs.len();
+    assert_eq!(r.evaluations, total - shared);
+    let p_s = f4.xs.iter().position(|&x| x == 0.1).unwrap();
+    let c4 = &r.figures[&FigureId::Fig4].curves[1];
+    let p_t = c4.points[p_s].inputs.bs_power_w;
+    let i3 = f3.xs.iter().position(|&x| x == p_t).unwrap();
+    let c3 = r.figures[&FigureId::Fig3].curve("proposed_amax8").unwrap();
+    assert_eq!(c3.points[i3].stats, c4.points[p_s].stats);
 }
 
 #[test]
 fn failures_and_panics_are_recorded_not_fatal_and_panics_are_not_cached() {
     let d = TempDir::new("fail");
     let fake = leak(FakeEvaluator {
-        fail_passive_at_bs_power_w: Some(2.0),
-        panic_reflective_at_bs_power_w: Some(20.0),
+        fail_passive_at_bs_power_w: Some(0.1),
+        panic_reflective_at_bs_power_w: Some(10.0),
         ..Default::default()
     });
     let a = args(d.path(), &[FigureId::Fig3], true, 2);
@@ -376,7 +375,7 @@ fn a_violated_ordering_is_reported_as_fail_with_numbers() {
     assert_eq!(c1.len(), 2);
     for c in c1 {
         assert_eq!(c.verdict, Verdict::Fail, "{c:?}");
-        assert!(c.numbers.contains("violated at x = 2"), "{}", c.numbers);
+        assert!(c.numbers.contains("violated at x = 0.1"), "{}", c.numbers);
     }
     assert!(r.failed_assertions.iter().any(|c| c.id == 1));
     // Figures not run are skipped, not failed.
