@@ -42,6 +42,11 @@ pub trait SensingSetup: Send + Sync + std::fmt::Debug {
     /// F as a function of a Hermitian Θ (the SDR variable), noise covariance built from Θ.
     fn fim_of_theta(&self, r_s: MatRef<'_, C64>, theta: MatRef<'_, C64>) -> Result<Fim, FimError>;
 
+    /// The true FIM and the true IRS power together (what Gaussian randomisation scores).
+    fn fim_and_power(&self, r_s: MatRef<'_, C64>, psi: &[C64]) -> Result<(Fim, f64), FimError> {
+        Ok((self.fim(r_s, psi)?, self.irs_power_w(r_s, psi)?))
+    }
+
     /// The SCA surrogate F̂(Θ) = Re tr(A_pq Θ) + b_pq at Θ⁽ⁱ⁾ (Lemma 1 / Lemma 2).
     fn fim_surrogate_in_theta(
         &self,

@@ -1,6 +1,7 @@
 //! Proptests: the closed forms of Propositions 1 and 2 equal the generic finite-difference
 //! Slepian–Bangs FIM built from the signal models (eqs. 10/13 and 33), entry-wise after scaling by
 //! the diagonal (max |D^{-1/2}(F_closed − F_generic)D^{-1/2}| ≤ 1e-6).
+#![allow(clippy::needless_range_loop)] // index loops mirror F_pq, Γ_ac
 
 mod common;
 use common::*;
