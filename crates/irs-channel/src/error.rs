@@ -33,6 +33,16 @@ pub enum ChannelError {
         /// The rejected value.
         value: f64,
     },
+    /// An array or channel matrix too large to allocate (more than [`crate::MAX_CHANNEL_ENTRIES`] entries).
+    #[error("`{field}`: {entries} entries exceed the limit of {limit}")]
+    TooLarge {
+        /// Path of the offending field.
+        field: String,
+        /// Entries requested (saturated at u128::MAX).
+        entries: u128,
+        /// The limit.
+        limit: u128,
+    },
     /// The scenario has no IRS.
     #[error("`irs` must list at least one IRS")]
     NoIrs,

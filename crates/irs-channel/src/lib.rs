@@ -20,6 +20,6 @@ pub use irs_array::{Complex64, Ula, Upa};
 pub use realization::{IrsGeometry, IrsRealization, Realization};
 pub use scenario::{
     BetaPhase, BsIrsLink, BsSpec, IrsSpec, NoisePowers, PathLoss, Reflection, Scenario, TargetSpec,
-    UpaSize, MIN_SEPARATION_M, ORTHOGONALITY_TOL,
+    UpaSize, MAX_CHANNEL_ENTRIES, MIN_SEPARATION_M, ORTHOGONALITY_TOL,
 };
 pub use units::{KFactor, Power};

@@ -11,6 +11,10 @@ use std::path::Path;
 /// Two positions closer than this (metres) are treated as the same point by [`Scenario::validate`].
 pub const MIN_SEPARATION_M: f64 = 1e-6;
 
+/// Largest number of entries of one G_l (N·M) or array accepted by [`Scenario::validate`]
+/// (2²⁸ complex entries = 4 GiB), so a typo in a file gives an error instead of an allocation failure.
+pub const MAX_CHANNEL_ENTRIES: u128 = 1 << 28;
+
 /// Largest |cos| between an IRS's two axes still accepted as orthogonal.
 pub const ORTHOGONALITY_TOL: f64 = 1e-9;
 
@@ -382,6 +386,14 @@ fn upa_size(field: &str, s: &UpaSize) -> Result<(), ChannelError> {
             field: format!("{field}.n_h"),
         });
     }
+    let entries = s.n_v as u128 * s.n_h as u128;
+    if entries > MAX_CHANNEL_ENTRIES {
+        return Err(ChannelError::TooLarge {
+            field: field.to_string(),
+            entries,
+            limit: MAX_CHANNEL_ENTRIES,
+        });
+    }
     positive(&format!("{field}.spacing_v_wl"), s.spacing_v_wl)?;
     positive(&format!("{field}.spacing_h_wl"), s.spacing_h_wl)?;
     s.to_upa(field).map(|_| ())
@@ -505,6 +517,15 @@ impl Scenario {
             finite_point(&format!("{f}.position_m"), irs.position_m)?;
             upa_size(&format!("{f}.elements"), &irs.elements)?;
             upa_size(&format!("{f}.sensors"), &irs.sensors)?;
+            let entries =
+                irs.elements.n_v as u128 * irs.elements.n_h as u128 * self.bs.antennas as u128;
+            if entries > MAX_CHANNEL_ENTRIES {
+                return Err(ChannelError::TooLarge {
+                    field: format!("{f}.elements"),
+                    entries,
+                    limit: MAX_CHANNEL_ENTRIES,
+                });
+            }
             finite_point(&format!("{f}.horizontal_axis"), irs.horizontal_axis)?;
             finite_point(&format!("{f}.vertical_axis"), irs.vertical_axis)?;
             for (name, ax) in [
@@ -547,6 +568,9 @@ impl Scenario {
                     other.position_m,
                 )?;
             }
+        }
+        // Only once every position is known to be distinct: which side of each IRS things are on.
+        for (l, irs) in self.irs.iter().enumerate() {
             let frame = irs.frame();
             for (field, p) in [
                 ("bs.position_m", self.bs.position_m),
