@@ -208,7 +208,9 @@ mod tests {
     #[test]
     fn restriction_to_common_range_preserves_the_functionals() {
         // Rank-2 data in C^5: K = B Hᵀ-like with range span(b1, b2).
-        let b = Mat::from_fn(5, 2, |i, j| c64::new((i * i + j) as f64, (i * j) as f64 - 1.0));
+        let b = Mat::from_fn(5, 2, |i, j| {
+            c64::new((i * i + j) as f64, (i * j) as f64 - 1.0)
+        });
         let k1 = &b * b.adjoint();
         let w = Mat::from_fn(2, 2, |i, j| c64::new(if i == j { 2.0 } else { 0.5 }, 0.0));
         let k2 = &b * &w * b.adjoint();

@@ -472,3 +472,104 @@ fn assemble<S: SensingSetup>(
         inputs,
     }
 }
+
+/// Result of [`optimal_transmit`].
+#[derive(Debug, Clone)]
+pub struct TransmitResult {
+    /// Optimal R_s,l (M×M each), exactly feasible (true BS power (18b) and IRS powers).
+    pub r_s: Vec<Mat<c64>>,
+    /// True objective of each IRS at (R_s,l, ψ_l), rad².
+    pub crb: Vec<f64>,
+    /// max_l of `crb`.
+    pub max_crb_rad2: f64,
+    /// The SDP solve (status, times, sizes, the SDP's own optimal value).
+    pub sdp: SdpSolve,
+}
+
+/// The transmit step alone (P2.1 / P5.1) for fixed reflection vectors `psi[l]` (length N each): the globally
+/// optimal {R_s,l} for fixed Ψ. `passive` drops the IRS budgets (and should be used with σ_r = 0 links).
+/// A solver failure is returned as [`DesignError::InvalidData`] carrying the solver's message.
+pub fn optimal_transmit<S: SensingSetup>(
+    links: &[S],
+    psi: &[Vec<c64>],
+    budgets: &Budgets,
+    passive: bool,
+    settings: &Settings,
+) -> Result<TransmitResult, DesignError> {
+    budgets.validate()?;
+    settings.validate()?;
+    if links.len() != psi.len() || links.is_empty() {
+        return Err(DesignError::InvalidData {
+            what: format!("{} links but {} reflection vectors", links.len(), psi.len()),
+        });
+    }
+    let m = links[0].bs_antennas();
+    let mut state = State {
+        r_s: vec![Mat::zeros(m, m); links.len()],
+        psi: psi.to_vec(),
+        crb: vec![f64::INFINITY; links.len()],
+    };
+    let (rec, fail) = transmit_step(links, &mut state, budgets, passive, settings, 1);
+    if let Some(Termination::SolverFailure { reason, .. }) = fail {
+        return Err(DesignError::InvalidData { what: reason });
+    }
+    let sdp = rec.sdp.into_iter().next().ok_or(DesignError::InvalidData {
+        what: "transmit step produced no SDP".into(),
+    })?;
+    Ok(TransmitResult {
+        max_crb_rad2: state.max_crb(),
+        r_s: state.r_s,
+        crb: state.crb,
+        sdp,
+    })
+}
+
+/// Result of [`optimal_reflect`].
+#[derive(Debug, Clone)]
+pub struct ReflectResult {
+    /// The new ψ (the incumbent if no candidate was better).
+    pub psi: Vec<c64>,
+    /// Its true objective, rad².
+    pub crb: f64,
+    /// SCA / randomisation details.
+    pub record: crate::record::ReflectIrsRecord,
+    /// The SDPs solved.
+    pub sdp: Vec<SdpSolve>,
+}
+
+/// The reflect step alone (P3.l / P6.l) for one link with fixed R_s (M×M) from the incumbent `psi` (length N):
+/// SCA + SDR + Gaussian randomisation with the random stream of `(seed, outer_iter = 1, irs)`.
+#[allow(clippy::too_many_arguments)]
+pub fn optimal_reflect<S: SensingSetup>(
+    link: &S,
+    irs: usize,
+    r_s: faer::MatRef<'_, c64>,
+    psi: &[c64],
+    budgets: &Budgets,
+    passive: bool,
+    settings: &Settings,
+    seed: u64,
+) -> Result<ReflectResult, DesignError> {
+    budgets.validate()?;
+    settings.validate()?;
+    let crb0 = true_crb(link, r_s, psi, settings.objective);
+    let mut rng = stream(seed, Purpose::Randomization, 1, irs as u64);
+    let o = reflect_irs(
+        link,
+        irs,
+        r_s,
+        psi,
+        crb0,
+        budgets.a_max,
+        budgets.p_s_w,
+        passive,
+        settings,
+        &mut rng,
+    );
+    Ok(ReflectResult {
+        psi: o.psi,
+        crb: o.crb,
+        record: o.record,
+        sdp: o.sdp,
+    })
+}

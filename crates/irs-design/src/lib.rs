@@ -31,7 +31,9 @@ pub use affine::{
     common_range, hermitian_sqrt, range_of_psd, re_trace_product, row_space, AffineFim, AffineHerm,
     UPPER,
 };
-pub use driver::{optimize, SetupMeta};
+pub use driver::{
+    optimal_reflect, optimal_transmit, optimize, ReflectResult, SetupMeta, TransmitResult,
+};
 pub use irs_fim::SensingSetup;
 pub use record::{
     ArraySpec, CMat, DesignRecord, IrsDesign, IrsInputs, ProblemInputs, ReflectIrsRecord, SdpSolve,

@@ -181,6 +181,9 @@ pub struct ReflectIrsRecord {
     pub sca_iterations: usize,
     /// SDR objective after the last SCA iteration (surrogate CRB of the relaxed Θ*), rad².
     pub sdr_objective: Option<f64>,
+    /// True objective of each SCA iterate Θ⁽ⁱ⁾ (FIM of eq. 16/40 evaluated at the Hermitian Θ), rad²; the SCA
+    /// stops when it no longer improves by `sca_rel_tol`, and randomises from the best iterate.
+    pub sca_objectives: Vec<f64>,
     /// Randomisation draws feasible as drawn.
     pub feasible_draws: usize,
     /// True if the winning draw had to be scaled down to feasibility.

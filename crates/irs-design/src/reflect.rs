@@ -164,6 +164,7 @@ pub(crate) fn reflect_irs<S: SensingSetup>(
     let mut record = ReflectIrsRecord {
         sca_iterations: 0,
         sdr_objective: None,
+        sca_objectives: Vec::new(),
         feasible_draws: 0,
         restored_by_scaling: false,
         candidate_crb: None,
@@ -191,7 +192,8 @@ pub(crate) fn reflect_irs<S: SensingSetup>(
     };
     let mut theta = outer(psi_incumbent);
     let mut theta_best: Option<Mat<c64>> = None;
-    let mut prev_obj = f64::INFINITY;
+    let mut best_obj = f64::INFINITY;
+    let mut stalled = 0usize;
     let mut failure = None;
     for it in 0..settings.sca_max_iters {
         let t0 = Instant::now();
@@ -251,12 +253,22 @@ pub(crate) fn reflect_irs<S: SensingSetup>(
                 sdp.push(rec);
                 record.sca_iterations = it + 1;
                 record.sdr_objective = Some(obj);
+                // The first-order surrogate of Lemma 1/2 is not a bound, so the SDR objective need not decrease
+                // (it cycles in practice). Judge each iterate by the true FIM extended to Hermitian Θ (eq. 16/40
+                // with Θ in place of ψψᴴ), keep the best, and stop when it no longer improves by `sca_rel_tol`.
+                let true_obj = link
+                    .fim_of_theta(r_s, th.as_ref())
+                    .map(|f| f.crb(crb_kind(settings.objective)))
+                    .unwrap_or(f64::INFINITY);
+                record.sca_objectives.push(true_obj);
+                let improved = true_obj < best_obj * (1.0 - settings.sca_rel_tol);
+                if true_obj < best_obj {
+                    best_obj = true_obj;
+                    theta_best = Some(th.clone());
+                }
                 theta = th;
-                theta_best = Some(theta.clone());
-                let converged = prev_obj.is_finite()
-                    && (prev_obj - obj).abs() <= settings.sca_rel_tol * prev_obj.abs();
-                prev_obj = obj;
-                if converged {
+                stalled = if improved { 0 } else { stalled + 1 };
+                if stalled >= settings.sca_patience {
                     break;
                 }
             }

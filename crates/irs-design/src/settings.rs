@@ -151,8 +151,11 @@ pub struct Settings {
     pub outer_rel_tol: f64,
     /// Cap on SCA iterations inside one reflect step (per IRS). Default 20.
     pub sca_max_iters: usize,
-    /// Stop the SCA when the SDR objective improves by less than this fraction. Default 1e-3.
+    /// Stop the SCA when the true objective of the SDR iterate Θ improves by less than this fraction (the
+    /// first-order surrogate is not a bound, so the SDR objective itself may cycle). Default 1e-3.
     pub sca_rel_tol: f64,
+    /// Stop the SCA after this many consecutive iterations without such an improvement. Default 3.
+    pub sca_patience: usize,
     /// Number of Gaussian randomisation draws per IRS and reflect step (eqs. 27 / 49). Default 100.
     pub randomization_draws: usize,
     /// Issue 9: solve the transmit step over R_s,l = V_l Z_l V_lᴴ with V_l spanning the row space of the data
@@ -177,6 +180,7 @@ impl Default for Settings {
             outer_rel_tol: 1e-3,
             sca_max_iters: 20,
             sca_rel_tol: 1e-3,
+            sca_patience: 3,
             randomization_draws: 100,
             reduce_subspace: true,
             subspace_rel_tol: 1e-12,
@@ -204,6 +208,9 @@ impl Settings {
         }
         if !(self.sca_rel_tol.is_finite() && self.sca_rel_tol >= 0.0) {
             return bad("sca_rel_tol", "must be finite and >= 0");
+        }
+        if self.sca_patience == 0 {
+            return bad("sca_patience", "must be >= 1");
         }
         if self.randomization_draws == 0 {
             return bad("randomization_draws", "must be >= 1");

@@ -41,3 +41,22 @@ fn smoke_all_schemes_small() {
         }
     }
 }
+
+#[test]
+fn smoke_sca_sequence() {
+    let sc = small();
+    let r = Realization::new(&sc, 1).unwrap();
+    let b = budgets_of(&r);
+    let rec = optimize(&r, &b, Scheme::ReflectOnly, &Settings::default(), 3).unwrap();
+    for h in &rec.history {
+        for s in &h.sdp {
+            println!(
+                "irs {:?} it {:?} obj {:?} status {} iters {}",
+                s.irs, s.sca_iter, s.objective, s.status, s.iterations
+            );
+        }
+        for x in &h.reflect {
+            println!("{x:?}");
+        }
+    }
+}
