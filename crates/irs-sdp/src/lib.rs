@@ -30,6 +30,17 @@
 //! # let _ = x_val; Ok(()) }
 //! ```
 
+// Link the pure-Rust BLAS/LAPACK that Clarabel's PSD cones call (the symbols are only pulled
+// into a binary when the crate is referenced).
+#[cfg(feature = "pure-rust-blas")]
+use irs_blas as _;
+#[cfg(all(feature = "pure-rust-blas", feature = "openblas"))]
+compile_error!(
+    "features `pure-rust-blas` and `openblas` both provide BLAS/LAPACK symbols: enable exactly one"
+);
+#[cfg(not(any(feature = "pure-rust-blas", feature = "openblas")))]
+compile_error!("irs-sdp needs BLAS/LAPACK: enable `pure-rust-blas` (default) or `openblas`");
+
 mod backend;
 mod error;
 mod expr;
