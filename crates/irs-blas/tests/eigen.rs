@@ -137,6 +137,14 @@ fn syevr(jobz: u8, range: u8, uplo: u8, a: &Cm, vl: f64, vu: f64, il: i32, iu: i
         &mut iwork,
         liwork as i32,
     );
+    // Stronger than LAPACK (which may destroy the `uplo` triangle): A is left bit-for-bit intact.
+    assert!(
+        a_in.data
+            .iter()
+            .zip(&a.data)
+            .all(|(x, y)| x.to_bits() == y.to_bits()),
+        "syevr modified A"
+    );
     Eig {
         info,
         m: m as usize,
