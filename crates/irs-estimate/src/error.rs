@@ -68,6 +68,14 @@ pub enum EstimateError {
         /// Which step failed.
         what: &'static str,
     },
+    /// An error reported by another workspace crate (scenario, FIM).
+    #[error("{source_crate}: {message}")]
+    Upstream {
+        /// The crate that reported it.
+        source_crate: &'static str,
+        /// Its message.
+        message: String,
+    },
     /// Writing the tightness study's output files failed.
     #[error("I/O error on {path}: {message}")]
     Io {
@@ -118,4 +126,22 @@ pub(crate) fn check_nonnegative(field: &'static str, value: f64) -> Result<(), E
         });
     }
     Ok(())
+}
+
+impl From<irs_channel::ChannelError> for EstimateError {
+    fn from(e: irs_channel::ChannelError) -> Self {
+        EstimateError::Upstream {
+            source_crate: "irs-channel",
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<irs_fim::FimError> for EstimateError {
+    fn from(e: irs_fim::FimError) -> Self {
+        EstimateError::Upstream {
+            source_crate: "irs-fim",
+            message: e.to_string(),
+        }
+    }
 }

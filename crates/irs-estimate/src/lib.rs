@@ -20,3 +20,7 @@ pub mod crb;
 pub mod localize;
 pub use crb::{bound_from_fim, fim, AngleBound};
 pub use localize::{localize, position_crb, Bearing, IrsPose, LocalizeOptions, PositionEstimate};
+pub mod scenario;
+pub mod tightness;
+pub use scenario::Setup;
+pub use tightness::{DesignSource, IsotropicDesign, TightnessConfig, TightnessReport};

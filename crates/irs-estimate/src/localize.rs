@@ -295,6 +295,21 @@ pub fn localize(
         }
     }
     let stansfield = x;
+    // Gauss–Newton with backtracking: a step is taken only if it lowers the weighted angle cost,
+    // so poor (low-SNR) bearings cannot make the refinement diverge from the WLS point.
+    let cost = |x: V3| -> f64 {
+        bearings
+            .iter()
+            .zip(&wts)
+            .map(|(b, ci)| {
+                let (th, ph) = b.pose.angles_of(x);
+                let r = [b.theta_rad - th, wrap_pi(b.phi_rad - ph)];
+                r[0] * (ci[0][0] * r[0] + ci[0][1] * r[1])
+                    + r[1] * (ci[1][0] * r[0] + ci[1][1] * r[1])
+            })
+            .sum()
+    };
+    let mut c = cost(x);
     for _ in 0..opts.gauss_newton_iters {
         let mut a = [[0.0; 3]; 3];
         let mut g = [0.0; 3];
@@ -314,14 +329,37 @@ pub fn localize(
                 }
             }
         }
-        let Some(dx) = solve3(a, g) else { break };
+        let Some(mut dx) = solve3(a, g) else { break };
         if dx.iter().any(|v| !v.is_finite()) {
             break;
         }
-        x = [x[0] + dx[0], x[1] + dx[1], x[2] + dx[2]];
-        if norm(dx) < 1e-13 * norm(x).max(1.0) {
+        let mut accepted = false;
+        for _ in 0..30 {
+            let xn = [x[0] + dx[0], x[1] + dx[1], x[2] + dx[2]];
+            let cn = cost(xn);
+            if cn.is_finite() && cn <= c {
+                x = xn;
+                c = cn;
+                accepted = true;
+                break;
+            }
+            dx = [0.5 * dx[0], 0.5 * dx[1], 0.5 * dx[2]];
+        }
+        if !accepted || norm(dx) < 1e-13 * norm(x).max(1.0) {
             break;
         }
+    }
+    // With poor bearings the angle cost can keep decreasing towards infinity (bearing lines that
+    // diverge). Keep the refinement only if it stays in front of every IRS and within the WLS
+    // point's own range scale; otherwise report the WLS point.
+    let scale = bearings.iter().fold(0.0_f64, |a, b| {
+        a.max(norm(sub(stansfield, b.pose.position_m)))
+    });
+    let in_front = bearings
+        .iter()
+        .all(|b| dot(b.pose.normal, sub(x, b.pose.position_m)) > 0.0);
+    if !in_front || norm(sub(x, stansfield)) > scale || x.iter().any(|v| !v.is_finite()) {
+        x = stansfield;
     }
     Ok(PositionEstimate {
         stansfield_m: stansfield,

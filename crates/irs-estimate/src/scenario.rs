@@ -1,0 +1,180 @@
+//! Adapters from `irs-channel` realizations to this crate's links, targets and IRS poses, and to
+//! `irs-fim`'s set-ups (whose closed-form FIMs give the CRBs the estimators are judged against).
+
+use crate::crb::{bound_from_fim, AngleBound};
+use crate::error::EstimateError;
+use crate::localize::IrsPose;
+use crate::model::{LinkModel, Receiver, Target};
+use crate::waveform::{complex_gaussian, rng_for, Stream};
+use faer::{Mat, MatRef};
+use irs_channel::{Realization, Scenario};
+use irs_fim::{LinkParams, SensingAtBs, SensingAtIrs, SensingSetup};
+use num_complex::Complex64 as C64;
+use serde::{Deserialize, Serialize};
+
+/// The two sensing set-ups of the paper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Setup {
+    /// Section III: echoes received at the BS.
+    AtBs,
+    /// Section IV: echoes received by each IRS's dedicated sensors.
+    AtIrs,
+}
+
+impl Setup {
+    /// Short label for files and plots.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Setup::AtBs => "sensing at BS",
+            Setup::AtIrs => "sensing at IRSs",
+        }
+    }
+    /// Short identifier for file names.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Setup::AtBs => "bs",
+            Setup::AtIrs => "irs",
+        }
+    }
+}
+
+/// The pose of IRS `l` of a scenario, in `irs-channel`'s convention (n = h × v).
+pub fn irs_pose(scenario: &Scenario, l: usize) -> Result<IrsPose, EstimateError> {
+    let spec = scenario.irs.get(l).ok_or(EstimateError::InvalidValue {
+        field: "irs index",
+        value: l as f64,
+        reason: "no such IRS in the scenario",
+    })?;
+    let f = spec.frame();
+    IrsPose::new(spec.position_m, f.v, f.h, f.n)
+}
+
+/// The link of IRS `l` of a realization under the design ψ (length N) for the given set-up.
+pub fn link_model(
+    real: &Realization,
+    l: usize,
+    psi: &[C64],
+    setup: Setup,
+) -> Result<LinkModel, EstimateError> {
+    let irs = real.irs.get(l).ok_or(EstimateError::InvalidValue {
+        field: "irs index",
+        value: l as f64,
+        reason: "no such IRS in the realization",
+    })?;
+    let receiver = match setup {
+        Setup::AtBs => Receiver::Bs {
+            sigma_b2_w: real.noise_bs_w,
+        },
+        Setup::AtIrs => Receiver::IrsSensors {
+            sensors: irs.sensor_array,
+            sigma_s2_w: real.noise_sensor_w,
+        },
+    };
+    LinkModel::new(
+        irs.irs_array,
+        irs.g.as_ref(),
+        psi,
+        real.noise_irs_w,
+        receiver,
+    )
+}
+
+/// The true target parameters seen from IRS `l`.
+pub fn target(real: &Realization, l: usize) -> Result<Target, EstimateError> {
+    let irs = real.irs.get(l).ok_or(EstimateError::InvalidValue {
+        field: "irs index",
+        value: l as f64,
+        reason: "no such IRS in the realization",
+    })?;
+    Ok(Target {
+        theta_rad: irs.theta_rad,
+        phi_rad: irs.phi_rad,
+        beta: irs.beta,
+    })
+}
+
+/// `irs-fim`'s set-up object for IRS `l`.
+pub fn fim_setup(
+    real: &Realization,
+    l: usize,
+    setup: Setup,
+) -> Result<Box<dyn SensingSetup>, EstimateError> {
+    let irs = real.irs.get(l).ok_or(EstimateError::InvalidValue {
+        field: "irs index",
+        value: l as f64,
+        reason: "no such IRS in the realization",
+    })?;
+    let link = LinkParams {
+        g: irs.g.clone(),
+        irs: irs.irs_array,
+        theta_rad: irs.theta_rad,
+        phi_rad: irs.phi_rad,
+        beta: irs.beta,
+        sigma_r2_w: real.noise_irs_w,
+        snapshots: real.t_l(),
+    };
+    Ok(match setup {
+        Setup::AtBs => Box::new(SensingAtBs::new(link, real.noise_bs_w)?),
+        Setup::AtIrs => Box::new(SensingAtIrs::new(
+            link,
+            irs.sensor_array,
+            real.noise_sensor_w,
+        )?),
+    })
+}
+
+/// The CRBs of IRS `l` under design (R_s, ψ) from `irs-fim`'s closed forms (Propositions 1–2).
+pub fn angle_bound(
+    real: &Realization,
+    l: usize,
+    setup: Setup,
+    r_s: MatRef<'_, C64>,
+    psi: &[C64],
+) -> Result<AngleBound, EstimateError> {
+    let s = fim_setup(real, l, setup)?;
+    Ok(bound_from_fim(s.fim(r_s, psi)?.0))
+}
+
+/// Isotropic R_s = (P_t/M) I (W).
+pub fn isotropic_rs(m: usize, p_t_w: f64) -> Mat<C64> {
+    Mat::from_fn(m, m, |i, j| {
+        if i == j {
+            C64::new(p_t_w / m as f64, 0.0)
+        } else {
+            C64::new(0.0, 0.0)
+        }
+    })
+}
+
+/// Random phases at amplitude `a_max`, scaled down (by bisection on a common factor; the IRS power
+/// is increasing in |ψ|) until the true IRS power (eq. 8 at the BS, eq. 34 at the IRS) is ≤ `p_s_w`.
+pub fn feasible_random_psi(
+    real: &Realization,
+    l: usize,
+    setup: Setup,
+    r_s: MatRef<'_, C64>,
+    a_max: f64,
+    p_s_w: f64,
+    seed: u64,
+) -> Result<Vec<C64>, EstimateError> {
+    let s = fim_setup(real, l, setup)?;
+    let n = real.irs[l].irs_array.len();
+    let z = complex_gaussian(&mut rng_for(seed, Stream::Waveform), n, 1, 1.0);
+    let base: Vec<C64> = (0..n)
+        .map(|i| C64::from_polar(a_max, z[(i, 0)].arg()))
+        .collect();
+    let scaled = |c: f64| -> Vec<C64> { base.iter().map(|p| p * c).collect() };
+    if s.irs_power_w(r_s, &base)? <= p_s_w {
+        return Ok(base);
+    }
+    let (mut lo, mut hi) = (0.0, 1.0);
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if s.irs_power_w(r_s, &scaled(mid))? <= p_s_w {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok(scaled(lo))
+}
