@@ -1,0 +1,205 @@
+//! Hostile inputs give typed outcomes, never a panic or a NaN: zero/tiny/non-finite budgets, a_max = 1 and
+//! below, an IRS budget below the amplifier-noise floor, a zero channel and a channel with zero rows/columns.
+
+mod common;
+
+use common::*;
+use faer::{c64, Mat};
+use irs_channel::Realization;
+use irs_design::{optimize, Budgets, DesignError, Scheme, Settings, SetupKind};
+use irs_fim::{SensingAtBs, SensingAtIrs};
+
+fn both(r: &Realization, b: &Budgets, scheme: Scheme) -> [Result<f64, DesignError>; 2] {
+    let st = Settings {
+        max_outer_iters: 2,
+        ..Settings::default()
+    };
+    [
+        optimize(
+            &bs_links(r),
+            &meta(SetupKind::SenseAtBs, r),
+            b,
+            scheme,
+            &st,
+            1,
+        )
+        .map(|x| x.max_crb_rad2),
+        optimize(
+            &irs_links(r),
+            &meta(SetupKind::SenseAtIrs, r),
+            b,
+            scheme,
+            &st,
+            1,
+        )
+        .map(|x| x.max_crb_rad2),
+    ]
+}
+
+#[test]
+fn invalid_budgets_are_rejected_with_the_field_name() {
+    let r = Realization::new(&small(), 1).unwrap();
+    let ok = budgets(&r);
+    for (b, field) in [
+        (Budgets { p_t_w: 0.0, ..ok }, "p_t_w"),
+        (Budgets { p_t_w: -1.0, ..ok }, "p_t_w"),
+        (
+            Budgets {
+                p_t_w: f64::NAN,
+                ..ok
+            },
+            "p_t_w",
+        ),
+        (Budgets { p_s_w: 0.0, ..ok }, "p_s_w"),
+        (
+            Budgets {
+                p_s_w: f64::INFINITY,
+                ..ok
+            },
+            "p_s_w",
+        ),
+        (Budgets { a_max: 0.5, ..ok }, "a_max"),
+        (
+            Budgets {
+                a_max: f64::NAN,
+                ..ok
+            },
+            "a_max",
+        ),
+    ] {
+        for res in both(&r, &b, Scheme::Proposed) {
+            match res {
+                Err(DesignError::InvalidBudget { field: f, .. }) => assert_eq!(f, field),
+                other => panic!("{field}: expected InvalidBudget, got {other:?}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn tiny_power_budget_and_unit_gain_give_finite_designs() {
+    let r = Realization::new(&small(), 1).unwrap();
+    let ok = budgets(&r);
+    for b in [
+        Budgets { p_t_w: 1e-9, ..ok },
+        Budgets { a_max: 1.0, ..ok },
+        Budgets { p_s_w: 1e-6, ..ok },
+    ] {
+        for res in both(&r, &b, Scheme::Proposed) {
+            let v = res.unwrap_or_else(|e| panic!("{b:?}: {e}"));
+            assert!(v.is_finite() && v > 0.0, "{b:?}: {v}");
+        }
+    }
+}
+
+#[test]
+fn irs_budget_below_the_noise_floor_is_a_typed_error() {
+    let r = Realization::new(&small(), 1).unwrap();
+    // At unit gain the amplifier noise alone draws 2σ_r²N (eq. 8) or σ_r²N (eq. 34) = 8e-14 / 4e-14 W.
+    let b = Budgets {
+        p_s_w: 1e-14,
+        ..budgets(&r)
+    };
+    for res in both(&r, &b, Scheme::Proposed) {
+        match res {
+            Err(DesignError::IrsBudgetBelowNoiseFloor {
+                irs: 0, floor_w, ..
+            }) => assert!(floor_w > 1e-14),
+            other => panic!("expected IrsBudgetBelowNoiseFloor, got {other:?}"),
+        }
+    }
+    // The passive benchmark has no amplifier and no IRS budget: still solvable.
+    for res in both(&r, &b, Scheme::Passive) {
+        assert!(res.unwrap().is_finite());
+    }
+}
+
+#[test]
+fn channels_with_zeros_give_typed_outcomes() {
+    let r = Realization::new(&small(), 1).unwrap();
+    let b = budgets(&r);
+    let zeroed = |l: usize, f: &dyn Fn(usize, usize) -> bool| {
+        let mut p = link_params(&r, l);
+        p.g = Mat::from_fn(p.g.nrows(), p.g.ncols(), |i, j| {
+            if f(i, j) {
+                c64::new(0.0, 0.0)
+            } else {
+                p.g[(i, j)]
+            }
+        });
+        p
+    };
+    let st = Settings {
+        max_outer_iters: 2,
+        ..Settings::default()
+    };
+    // IRS 1 with an all-zero channel: no information.
+    let bs: Vec<_> = (0..2)
+        .map(|l| {
+            SensingAtBs::new(
+                if l == 1 {
+                    zeroed(l, &|_, _| true)
+                } else {
+                    link_params(&r, l)
+                },
+                r.noise_bs_w,
+            )
+            .unwrap()
+        })
+        .collect();
+    match optimize(
+        &bs,
+        &meta(SetupKind::SenseAtBs, &r),
+        &b,
+        Scheme::Proposed,
+        &st,
+        1,
+    ) {
+        Err(DesignError::NoInformation { irs: 1 }) => {}
+        other => panic!(
+            "expected NoInformation, got {:?}",
+            other.map(|x| x.max_crb_rad2)
+        ),
+    }
+    // A zero row (one dead element) and a zero column (one dead antenna): a finite design.
+    let irs: Vec<_> = (0..2)
+        .map(|l| {
+            SensingAtIrs::new(
+                zeroed(l, &|i, j| i == 1 || j == 2),
+                r.irs[l].sensor_array,
+                r.noise_sensor_w,
+            )
+            .unwrap()
+        })
+        .collect();
+    let rec = optimize(
+        &irs,
+        &meta(SetupKind::SenseAtIrs, &r),
+        &b,
+        Scheme::Proposed,
+        &st,
+        1,
+    )
+    .unwrap();
+    assert!(rec.max_crb_rad2.is_finite());
+}
+
+#[test]
+fn invalid_settings_are_rejected_with_the_field_name() {
+    let r = Realization::new(&small(), 1).unwrap();
+    let bad = Settings {
+        randomization_draws: 0,
+        ..Settings::default()
+    };
+    match optimize(
+        &bs_links(&r),
+        &meta(SetupKind::SenseAtBs, &r),
+        &budgets(&r),
+        Scheme::Proposed,
+        &bad,
+        1,
+    ) {
+        Err(DesignError::InvalidSetting { field, .. }) => assert_eq!(field, "randomization_draws"),
+        other => panic!("{:?}", other.map(|x| x.max_crb_rad2)),
+    }
+}
