@@ -661,4 +661,21 @@ mod tests {
             assert!(close(d[m], (ap[m] - am[m]) / (2.0 * h), 1e-8));
         }
     }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn serde_round_trips_and_revalidates() {
+        let upa = Upa::new(3, 5, 0.4, 0.6).unwrap();
+        let text = serde_json::to_string(&upa).unwrap();
+        assert_eq!(serde_json::from_str::<Upa>(&text).unwrap(), upa);
+        let ula = Ula::new(7, 0.5).unwrap();
+        let text = serde_json::to_string(&ula).unwrap();
+        assert_eq!(serde_json::from_str::<Ula>(&text).unwrap(), ula);
+        // Invalid contents and unknown fields are rejected at deserialization.
+        assert!(
+            serde_json::from_str::<Upa>(r#"{"n_v":0,"n_h":2,"d_v_wl":0.5,"d_h_wl":0.5}"#).is_err()
+        );
+        assert!(serde_json::from_str::<Ula>(r#"{"m":2,"d_wl":-1.0}"#).is_err());
+        assert!(serde_json::from_str::<Ula>(r#"{"m":2,"d_wl":0.5,"x":1}"#).is_err());
+    }
 }
