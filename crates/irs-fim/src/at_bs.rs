@@ -10,11 +10,12 @@
 //! entry of F unchanged up to rounding (tested).
 
 use crate::affine::{AffineFim, AffinePower};
+use crate::fast;
 use crate::link::{ArrayAt, LinkParams};
 use crate::power::{PowerInTheta, PowerProduct};
 use crate::terms::{
-    self, affine_in_rs, gamma_of_theta, mean_coefs, mean_fim, omega_from_vectors, omega_of_theta,
-    x_mats, y_mats, GammaDep, LemmaTerms, M3,
+    self, affine_in_rs, gamma_of_theta, mean_coefs, mean_fim, omega_of_theta, x_mats, y_mats,
+    GammaDep, LemmaTerms, M3,
 };
 use crate::util::{check_hermitian, check_positive, check_vec, ZERO};
 use crate::{Fim, FimError, C64};
@@ -28,6 +29,8 @@ pub struct SensingAtBs {
     link: LinkParams,
     sigma_b2_w: f64,
     irs_at: ArrayAt,
+    /// G in column-major order for the slice kernels of the rank-one fast path.
+    g_cm: Vec<C64>,
 }
 
 impl SensingAtBs {
@@ -36,10 +39,12 @@ impl SensingAtBs {
         link.validate()?;
         check_positive("sigma_b2_w", sigma_b2_w)?;
         let irs_at = ArrayAt::new(&link.irs, link.theta_rad, link.phi_rad);
+        let g_cm = fast::col_major(link.g());
         Ok(SensingAtBs {
             link,
             sigma_b2_w,
             irs_at,
+            g_cm,
         })
     }
 
@@ -129,9 +134,34 @@ impl SensingAtBs {
     pub fn fim(&self, r_s: MatRef<'_, C64>, psi: &[C64]) -> Result<Fim, FimError> {
         check_hermitian("r_s", r_s, self.m())?;
         check_vec("psi", psi, self.n())?;
-        let u = self.u_vectors(psi);
-        let gamma = self.gamma_rank_one(psi, u.as_ref())?;
-        let omega = omega_from_vectors(u.as_ref(), r_s);
+        let (m, n) = (self.m(), self.n());
+        let w = fast_w(&self.irs_at, psi);
+        let mut u = vec![ZERO; 3 * m];
+        fast::gt_times3(&self.g_cm, n, m, &w, &mut u);
+        let d: Vec<f64> = psi.iter().map(|p| p.norm_sqr()).collect();
+        let mut l = vec![ZERO; m * m];
+        fast::noise_gram(
+            &self.g_cm,
+            n,
+            m,
+            &d,
+            self.link.sigma_r2_w / self.sigma_b2_w,
+            &mut l,
+        );
+        if !fast::cholesky(&mut l, m) {
+            return Err(FimError::NotPositiveDefinite { field: "psi" });
+        }
+        let mut z = u.clone();
+        for k in 0..3 {
+            fast::forward_solve(&l, m, &mut z[k * m..(k + 1) * m]);
+        }
+        let mut gamma = [[ZERO; 3]; 3];
+        for a in 0..3 {
+            for c in 0..3 {
+                gamma[a][c] = crate::util::dotc(&z[a * m..(a + 1) * m], &z[c * m..(c + 1) * m]);
+            }
+        }
+        let omega = fast::omega3(&u, m, r_s);
         Ok(Fim(mean_fim(&gamma, &omega, &self.coefs())))
     }
 
@@ -324,6 +354,18 @@ impl SensingAtBs {
             ],
         })
     }
+}
+
+/// w_k = ψ ∘ ζ_k ∘ a, k = 0, 1, 2.
+pub(crate) fn fast_w(arr: &ArrayAt, psi: &[C64]) -> [Vec<C64>; 3] {
+    let w = |k: usize| -> Vec<C64> {
+        psi.iter()
+            .zip(&arr.zeta[k])
+            .zip(&arr.a)
+            .map(|((p, z), a)| p * z * a)
+            .collect()
+    };
+    [w(0), w(1), w(2)]
 }
 
 /// u_k = Gᵀ(ψ ∘ ζ_k ∘ a), k = 0, 1, 2 (M×3).

@@ -9,12 +9,13 @@
 //! (Sherman–Morrison; no factorisation at all), the 1/σ_s² applied at the end.
 
 use crate::affine::{AffineFim, AffinePower};
-use crate::at_bs::{gh_d_g, r1, u_vectors};
+use crate::at_bs::{fast_w, gh_d_g, r1, u_vectors};
+use crate::fast;
 use crate::link::{ArrayAt, LinkParams};
 use crate::power::PowerInTheta;
 use crate::terms::{
-    self, add, affine_in_rs, cov_fim, mean_coefs, mean_fim, omega_from_vectors, omega_of_theta,
-    x_mats, GammaDep, LemmaTerms, M3,
+    self, add, affine_in_rs, cov_fim, mean_coefs, mean_fim, omega_of_theta, x_mats, GammaDep,
+    LemmaTerms, M3,
 };
 use crate::util::{check_hermitian, check_positive, check_vec, dotc, trace, ZERO};
 use crate::{Fim, FimError, C64};
@@ -29,6 +30,8 @@ pub struct SensingAtIrs {
     sigma_s2_w: f64,
     irs_at: ArrayAt,
     sensor_x: [Vec<C64>; 3],
+    /// G in column-major order for the slice kernels of the rank-one fast path.
+    g_cm: Vec<C64>,
 }
 
 impl SensingAtIrs {
@@ -45,7 +48,9 @@ impl SensingAtIrs {
             sens_at.derivative(1),
             sens_at.derivative(2),
         ];
+        let g_cm = fast::col_major(link.g());
         Ok(SensingAtIrs {
+            g_cm,
             link,
             sensors,
             sigma_s2_w,
@@ -136,9 +141,12 @@ impl SensingAtIrs {
         check_hermitian("r_s", r_s, self.m())?;
         check_vec("psi", psi, self.n())?;
         let tr: f64 = psi.iter().map(|p| p.norm_sqr()).sum();
-        let u = u_vectors(&self.link, &self.irs_at, psi);
+        let (m, n) = (self.m(), self.n());
+        let w = fast_w(&self.irs_at, psi);
+        let mut u = vec![ZERO; 3 * m];
+        fast::gt_times3(&self.g_cm, n, m, &w, &mut u);
         let gamma = self.gamma(tr);
-        let omega = omega_from_vectors(u.as_ref(), r_s);
+        let omega = fast::omega3(&u, m, r_s);
         Ok(Fim(add(
             mean_fim(&gamma, &omega, &self.coefs()),
             self.cov_part(&gamma, tr),

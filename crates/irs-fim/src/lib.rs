@@ -24,6 +24,7 @@ mod affine;
 mod at_bs;
 mod at_irs;
 mod error;
+mod fast;
 mod fim;
 pub mod generic;
 mod link;

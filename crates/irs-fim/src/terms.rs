@@ -104,20 +104,6 @@ pub(crate) fn add(a: [[f64; 4]; 4], b: [[f64; 4]; 4]) -> [[f64; 4]; 4] {
     f
 }
 
-/// Ω_db = y_dᵀ R_s ȳ_b for the columns y_k of `u` (M×3).
-pub(crate) fn omega_from_vectors(u: MatRef<'_, C64>, r_s: MatRef<'_, C64>) -> M3 {
-    // R_s ū (M×3), then uᵀ (R_s ū).
-    let rs_ubar = r_s * u.conjugate();
-    let om = u.transpose() * rs_ubar.as_ref();
-    let mut out = [[ZERO; 3]; 3];
-    for (d, row) in out.iter_mut().enumerate() {
-        for (b, v) in row.iter_mut().enumerate() {
-            *v = om[(d, b)];
-        }
-    }
-    out
-}
-
 /// The exact linear map R_s ↦ F (for fixed Ψ): K_pq = Ū Herm(Φ_pq) Uᵀ with
 /// Φ_pq[b][d] = c_pq Σ_{(a,b)∈g(p), (c,d)∈g(q)} Γ_ac, so Re tr(K_pq R_s) = Re(c_pq T(p, q)).
 /// `consts` is the R_s-independent part (covariance term), 0 at the BS.
