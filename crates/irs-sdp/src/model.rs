@@ -66,6 +66,10 @@ pub(crate) struct ConstraintRecord {
 /// and complex Hermitian matrices, subject to affine equalities/inequalities and LMIs.
 ///
 /// Every `add`/constraint method validates its input and leaves the model unchanged on error.
+///
+/// A clone shares its original's identity, so the original's variable handles work on it: build
+/// the data-independent part once, then clone it and add the data-dependent constraints (e.g. in
+/// an SCA loop). Handles created on one clone must not be used on another.
 #[derive(Clone, Debug)]
 pub struct Model {
     pub(crate) id: u64,
