@@ -3,10 +3,14 @@
 use std::path::Path;
 use std::process::Command;
 
-use anyhow::{bail, Result};
+use anyhow::{anyhow, Result};
+use irs_channel::{Realization, Scenario};
+use sense_at_bs::{Budgets, Scheme, Settings};
+use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::reproduce::engine::PointEvaluator;
+use crate::reproduce::engine::{Evaluation, PointEvaluator, RealizationSeeds};
+use crate::reproduce::spec::{Method, PointInputs, SetUp};
 use crate::reproduce::ScenarioInput;
 
 /// Directories whose sources determine the value of a sweep point.
@@ -68,16 +72,130 @@ pub fn source_fingerprint(repo: &Path) -> String {
     parts.join(", ")
 }
 
-/// Build the evaluator that drives the optimizers on `scenario`.
+/// One sweep point = one optimizer run on one channel realization.
 ///
-/// The optimizer crates have not landed yet, so this refuses to run rather than produce numbers
-/// that do not come from the paper's algorithms.
-pub fn optimizer_evaluator(scenario: &ScenarioInput) -> Result<Box<dyn PointEvaluator>> {
-    let _ = scenario;
-    bail!(
-        "cannot run yet: the optimizers (crates sense-at-bs and sense-at-irs) have not landed, \
-         so there is nothing to evaluate the sweep points with"
-    )
+/// The scenario is the user's (or the paper's default); each point overrides P_t, P_s, a_max and
+/// M, draws realization k with `Realization::nth(scenario, channel_seed, k)` and runs the
+/// set-up's optimizer with the point's method and the algorithm seed.
+#[derive(Debug)]
+pub struct OptimizerEvaluator {
+    scenario: Scenario,
+    settings: Settings,
+    code_version: String,
+}
+
+impl OptimizerEvaluator {
+    /// An evaluator on `scenario` with `settings`; `repo` is where the source fingerprint is read.
+    pub fn new(scenario: Scenario, settings: Settings, repo: &Path) -> Result<Self> {
+        scenario
+            .validate()
+            .map_err(|e| anyhow!("invalid scenario: {e}"))?;
+        settings
+            .validate()
+            .map_err(|e| anyhow!("invalid optimizer settings: {e}"))?;
+        Ok(OptimizerEvaluator {
+            scenario,
+            settings,
+            code_version: source_fingerprint(repo),
+        })
+    }
+
+    /// The optimizer settings used by `cargo xtask reproduce`: the crates' defaults, with one
+    /// worker thread per run because sweep points already run in parallel (values do not depend
+    /// on the thread count).
+    pub fn default_settings() -> Settings {
+        Settings {
+            threads: 1,
+            ..Settings::default()
+        }
+    }
+}
+
+fn scheme(method: Method) -> Scheme {
+    match method {
+        Method::Proposed => Scheme::Proposed,
+        Method::TransmitOnly => Scheme::TransmitOnly,
+        Method::ReflectiveOnly => Scheme::ReflectOnly,
+        Method::Passive => Scheme::Passive,
+    }
+}
+
+impl PointEvaluator for OptimizerEvaluator {
+    fn code_version(&self) -> String {
+        self.code_version.clone()
+    }
+
+    fn scenario_json(&self) -> Value {
+        serde_json::to_value(&self.scenario).unwrap_or(Value::Null)
+    }
+
+    fn settings_json(&self) -> Value {
+        serde_json::to_value(self.settings).unwrap_or(Value::Null)
+    }
+
+    fn evaluate(&self, p: &PointInputs, seeds: RealizationSeeds) -> Result<Evaluation, String> {
+        let mut sc = self.scenario.clone();
+        sc.bs_power_w = p.bs_power_w;
+        sc.irs_power_w = p.irs_power_w;
+        sc.a_max = p.a_max;
+        sc.bs.antennas = p.bs_antennas;
+        let realization = Realization::nth(&sc, seeds.channel_seed, seeds.realization as u64)
+            .map_err(|e| format!("channel realization: {e}"))?;
+        let budgets = Budgets {
+            p_t_w: p.bs_power_w,
+            p_s_w: p.irs_power_w,
+            a_max: p.a_max,
+        };
+        let record = match p.setup {
+            SetUp::SensingAtBs => sense_at_bs::optimize(
+                &realization,
+                &budgets,
+                scheme(p.method),
+                &self.settings,
+                seeds.algorithm_seed,
+            )
+            .map_err(|e| e.to_string())?,
+            SetUp::SensingAtIrs => sense_at_irs::optimize(
+                &realization,
+                &budgets,
+                scheme(p.method),
+                &self.settings,
+                seeds.algorithm_seed,
+            )
+            .map_err(|e| e.to_string())?,
+        };
+        let termination = serde_json::to_value(&record.termination).unwrap_or(Value::Null);
+        Ok(Evaluation {
+            max_crb_rad2: record.max_crb_rad2,
+            details: json!({
+                "crb_rad2_per_irs": record.irs.iter().map(|d| d.crb_trace).collect::<Vec<_>>(),
+                "angle_crb_rad2_per_irs": record.irs.iter().map(|d| d.crb_angle_rad2).collect::<Vec<_>>(),
+                "irs_power_w": record.irs.iter().map(|d| d.irs_power_w).collect::<Vec<_>>(),
+                "max_amplitude": record.irs.iter().map(|d| d.max_amplitude).collect::<Vec<_>>(),
+                "bs_power_w": record.bs_power_w,
+                "outer_iterations": record.outer_iterations,
+                "sdp_solves": record.sdp_solves,
+                "clarabel_time_s": record.clarabel_time_s,
+                "sdp_total_time_s": record.sdp_total_time_s,
+                "optimizer_wall_time_s": record.wall_time_s,
+                "termination": termination,
+            }),
+        })
+    }
+}
+
+/// Build the evaluator that drives the optimizers on the user's scenario (or the embedded default).
+pub fn optimizer_evaluator(input: &ScenarioInput) -> Result<Box<dyn PointEvaluator>> {
+    let scenario = match &input.path {
+        None => Scenario::default(),
+        Some(path) => Scenario::from_file(path)
+            .map_err(|e| anyhow!("invalid scenario file {}: {e}", path.display()))?,
+    };
+    Ok(Box::new(OptimizerEvaluator::new(
+        scenario,
+        OptimizerEvaluator::default_settings(),
+        Path::new("."),
+    )?))
 }
 
 #[cfg(test)]

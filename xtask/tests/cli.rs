@@ -90,6 +90,31 @@ fn invalid_scenario_file_is_one_line() {
 }
 
 #[test]
+fn scenario_with_an_unknown_or_invalid_field_is_one_line() {
+    let d = scratch("fields");
+    let unknown = d.join("unknown.toml");
+    std::fs::write(&unknown, "bogus_field = 1\n").unwrap();
+    let out = xtask(&[
+        "reproduce",
+        "--scenario",
+        unknown.to_str().unwrap(),
+        "--out",
+        d.join("o").to_str().unwrap(),
+    ]);
+    assert_one_line_error(&out, "bogus_field");
+    let negative = d.join("negative.json");
+    std::fs::write(&negative, r#"{"bs_power_w": -1.0}"#).unwrap();
+    let out = xtask(&[
+        "reproduce",
+        "--scenario",
+        negative.to_str().unwrap(),
+        "--out",
+        d.join("o").to_str().unwrap(),
+    ]);
+    assert_one_line_error(&out, "bs_power_w");
+}
+
+#[test]
 fn unwritable_output_directory_is_one_line() {
     let d = scratch("unwritable");
     let file = d.join("a-file");
