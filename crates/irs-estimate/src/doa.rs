@@ -370,8 +370,14 @@ fn form_at(f: &Form, u: f64, v: f64) -> C64 {
 fn search(obj: &LogObjective, grid: &Grid, config: &DoaConfig) -> Refined {
     let values = obj.on_grid(grid);
     let peaks = obj.grid_peaks(grid, &values, config.candidates);
+    // Refine only peaks within a factor e⁴ of the best grid value: others cannot win after a
+    // refinement that moves them by less than a grid step (aliases have near-equal values).
+    let top = peaks.first().map_or(f64::NEG_INFINITY, |p| p.2);
     let mut best: Option<Refined> = None;
-    for (u0, v0) in peaks {
+    for (u0, v0, g) in peaks {
+        if g < top - 4.0 {
+            continue;
+        }
         let mut r = obj.refine(u0, v0, grid.step, config.newton_tol, config.max_newton_iter);
         // The parameter space is the visible disc. With spacings of λ/2 the objective is periodic
         // (period 1/d in u and v), so a peak just outside the disc can be an exact alias of the

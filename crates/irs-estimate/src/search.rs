@@ -49,6 +49,18 @@ impl Axis {
         out.clear();
         out.extend((0..self.n_h).map(|i| C64::cis(self.kh * i as f64 * v)));
     }
+    /// The vector alone.
+    fn steering(&self, u: f64, v: f64) -> Vec<C64> {
+        let mut out = Vec::with_capacity(self.len());
+        for i_v in 0..self.n_v {
+            for i_h in 0..self.n_h {
+                out.push(C64::cis(
+                    self.kv * i_v as f64 * u + self.kh * i_h as f64 * v,
+                ));
+            }
+        }
+        out
+    }
     /// The vector and its (u, v) derivatives: [x, x_u, x_v, x_uu, x_uv, x_vv].
     fn with_derivatives(&self, u: f64, v: f64) -> [Vec<C64>; 6] {
         let n = self.len();
@@ -89,9 +101,9 @@ impl Form {
         self.value_at(u, v)
     }
     fn value_at(&self, u: f64, v: f64) -> C64 {
-        let a = self.alpha.with_derivatives(u, v);
-        let b = self.beta.with_derivatives(u, v);
-        bilinear(&a[0], &self.k, &b[0])
+        let a = self.alpha.steering(u, v);
+        let b = self.beta.steering(u, v);
+        bilinear(&a, &self.k, &b)
     }
 }
 
@@ -281,13 +293,14 @@ impl LogObjective {
         out
     }
 
-    /// Grid points that are local maxima (8-neighbourhood within the visible region), best first.
+    /// Grid points that are local maxima (8-neighbourhood within the visible region), best first,
+    /// as (u, v, value).
     pub(crate) fn grid_peaks(
         &self,
         grid: &Grid,
         values: &[f64],
         max_peaks: usize,
-    ) -> Vec<(f64, f64)> {
+    ) -> Vec<(f64, f64, f64)> {
         let (nu, nv) = (grid.us.len(), grid.vs.len());
         let mut peaks: Vec<(f64, usize, usize)> = Vec::new();
         for iu in 0..nu {
@@ -321,7 +334,7 @@ impl LogObjective {
         peaks.truncate(max_peaks.max(1));
         peaks
             .into_iter()
-            .map(|(_, iu, iv)| (grid.us[iu], grid.vs[iv]))
+            .map(|(x, iu, iv)| (grid.us[iu], grid.vs[iv], x))
             .collect()
     }
 
@@ -363,13 +376,22 @@ impl LogObjective {
             if !du.is_finite() || !dv.is_finite() {
                 break;
             }
+            // Converged: a Newton step below tolerance is not worth a line search (whose
+            // comparisons are at round-off level there).
+            if mu == 0.0 && (du * du + dv * dv).sqrt() < tol {
+                u += du;
+                v += dv;
+                value = self.value(u, v);
+                converged = true;
+                break;
+            }
             let len = (du * du + dv * dv).sqrt();
             if len > max_step {
                 du *= max_step / len;
                 dv *= max_step / len;
             }
             let mut accepted = false;
-            for _ in 0..40 {
+            for _ in 0..20 {
                 let trial = self.value(u + du, v + dv);
                 if trial >= f - 1e-14 * f.abs().max(1.0) {
                     u += du;
