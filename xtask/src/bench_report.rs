@@ -184,13 +184,13 @@ fn baselines(results: &[BenchResult]) -> BTreeMap<(String, Option<String>), (Str
 }
 
 /// The Markdown table (with its command line) that goes between the markers.
-pub fn render_table(results: &[BenchResult], command: &str, footer: &str) -> String {
+pub fn render_table(results: &[BenchResult], source: &str, footer: &str) -> String {
     if results.is_empty() {
-        return format!("_No criterion results found: run `{command}`._\n");
+        return format!("_No criterion results found ({source})._\n");
     }
     let base = baselines(results);
     let mut s = format!(
-        "Command: `{command}` (median of criterion's samples; 95% confidence interval of the median).\n\n\
+        "{source} Median of criterion's samples, with the 95% confidence interval of the median.\n\n\
          | benchmark | median | 95% CI | relative to baseline |\n|---|---|---|---|\n"
     );
     for r in results {
@@ -288,7 +288,16 @@ pub fn run(args: &BenchReportArgs) -> Result<usize> {
             ""
         }
     );
-    let table = render_table(&results, &cmd_words.join(" "), &footer);
+    let source = if args.no_run {
+        format!(
+            "Source: the criterion results already in `{}` (`cargo xtask bench-report --no-run`); \
+             `cargo xtask bench-report` reruns every bench first.",
+            args.criterion_dir.display()
+        )
+    } else {
+        format!("Command: `{}`.", cmd_words.join(" "))
+    };
+    let table = render_table(&results, &source, &footer);
     let updated = replace_between_markers(&readme, &table)?;
     std::fs::write(&args.readme, updated)
         .with_context(|| format!("cannot write {}", args.readme.display()))?;
@@ -356,7 +365,7 @@ mod tests {
         write_bench(&root, "blas_dgemm", "blas_dgemm", None, None, 1234.0);
         let results = collect_results(&root, None).unwrap();
         assert_eq!(results.len(), 4);
-        let table = render_table(&results, "cargo bench --workspace", "footer");
+        let table = render_table(&results, "Command: `cargo bench --workspace`.", "footer");
         let _ = std::fs::remove_dir_all(&root);
         assert!(table.contains("| `transmit_step/reduced/32` | 50.0 ms | 45.0 ms – 55.0 ms | 0.025× full (40.0× faster) |"), "{table}");
         assert!(
