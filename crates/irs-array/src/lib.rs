@@ -321,10 +321,17 @@ impl Upa {
         // Eq. (51): ζ_φ = −j2πd_h sinθ sinφ (1 ⊗ d_{N_h}).
         let cphi = -TAU * self.d_h_wl * st * sp;
         let n_h = self.n_h;
-        for (n, (t, p)) in zt.iter_mut().zip(zp.iter_mut()).enumerate() {
-            let (i_v, i_h) = (n / n_h, n % n_h);
-            *t = C64::new(0.0, ch * i_h as f64 + cv * i_v as f64);
-            *p = C64::new(0.0, cphi * i_h as f64);
+        // Row by row (i_v outer, i_h inner) to avoid a division per element.
+        for (i_v, (trow, prow)) in zt
+            .chunks_exact_mut(n_h)
+            .zip(zp.chunks_exact_mut(n_h))
+            .enumerate()
+        {
+            let row = cv * i_v as f64;
+            for (i_h, (t, p)) in trow.iter_mut().zip(prow.iter_mut()).enumerate() {
+                *t = C64::new(0.0, ch * i_h as f64 + row);
+                *p = C64::new(0.0, cphi * i_h as f64);
+            }
         }
     }
 
