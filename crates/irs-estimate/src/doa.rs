@@ -370,12 +370,14 @@ fn form_at(f: &Form, u: f64, v: f64) -> C64 {
 fn search(obj: &LogObjective, grid: &Grid, config: &DoaConfig) -> Refined {
     let values = obj.on_grid(grid);
     let peaks = obj.grid_peaks(grid, &values, config.candidates);
-    // Refine only peaks within a factor e⁴ of the best grid value: others cannot win after a
-    // refinement that moves them by less than a grid step (aliases have near-equal values).
+    // Refine only peaks whose grid value is within 1.0 (natural-log units) of the best one. The
+    // grid's worst-case sampling loss at oversample 2 is ≈ 0.5 (a peak half a step from a grid point
+    // in u and v), so a peak further below cannot overtake the best after refinement; aliases of the
+    // true peak have near-equal values and are always refined.
     let top = peaks.first().map_or(f64::NEG_INFINITY, |p| p.2);
     let mut best: Option<Refined> = None;
     for (u0, v0, g) in peaks {
-        if g < top - 4.0 {
+        if g < top - 1.0 {
             continue;
         }
         let mut r = obj.refine(u0, v0, grid.step, config.newton_tol, config.max_newton_iter);
