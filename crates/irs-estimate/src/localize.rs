@@ -373,7 +373,8 @@ fn wrap_pi(a: f64) -> f64 {
 }
 
 /// Position CRB (m²): (Σ_l J_lᵀ F_l J_l)⁻¹ with J_l = ∂(θ_l, φ_l)/∂x at the true position and F_l the
-/// effective 2×2 angle FIM of IRS l (β a nuisance). `None` if the views do not fix the position.
+/// effective 2×2 angle FIM of IRS l (β a nuisance). If the views do not fix the position (singular
+/// information) the diagonal is +∞.
 pub fn position_crb(
     poses: &[IrsPose],
     target_m: V3,
