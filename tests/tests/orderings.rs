@@ -1,10 +1,12 @@
-//! The paper's orderings for sensing at the IRSs (Fig. 5): proposed ≤ transmit-only ≤ reflective-only, and the
+//! The paper's orderings for both set-ups (Figs. 3 and 5): proposed ≤ transmit-only ≤ reflective-only, and the
 //! active design far below the passive one, on the small scenario (3 seeds) and the default scenario (1 seed).
-//! Prints every number (see README.md for the recorded values).
+//! One check, run through each set-up's public `optimize`; prints every number (see the crates' READMEs).
 
 use irs_channel::{Realization, Scenario, UpaSize};
-use sense_at_irs::{budgets_of, optimize, Scheme, Settings};
+use sense_at_bs::{Budgets, DesignRecord, Scheme, Settings};
+use std::fmt::Debug;
 
+/// M = 4 antennas, 2×2 IRS elements and sensors, L = 2 (the default geometry).
 fn small() -> Scenario {
     let mut s = Scenario::default();
     s.bs.antennas = 4;
@@ -23,9 +25,14 @@ fn small() -> Scenario {
     s
 }
 
-fn check(sc: &Scenario, seed: u64, label: &str) {
+fn check<E: Debug>(
+    optimize: impl Fn(&Realization, &Budgets, Scheme, &Settings, u64) -> Result<DesignRecord, E>,
+    sc: &Scenario,
+    seed: u64,
+    label: &str,
+) {
     let r = Realization::new(sc, seed).unwrap();
-    let b = budgets_of(&r);
+    let b = sense_at_bs::budgets_of(&r);
     let st = Settings::default();
     let run = |s: Scheme| optimize(&r, &b, s, &st, seed).unwrap();
     let (p, t, f, pas) = (
@@ -55,15 +62,34 @@ fn check(sc: &Scenario, seed: u64, label: &str) {
 }
 
 #[test]
-fn orderings_hold_on_the_small_scenario() {
+fn orderings_hold_on_the_small_scenario_at_the_bs() {
     for seed in 1..=3 {
-        check(&small(), seed, "small");
+        check(sense_at_bs::optimize, &small(), seed, "BS small");
+    }
+}
+
+#[test]
+fn orderings_hold_on_the_small_scenario_at_the_irss() {
+    for seed in 1..=3 {
+        check(sense_at_irs::optimize, &small(), seed, "IRSs small");
     }
 }
 
 /// ~1–2 min in the test profile (≈40 SDPs of 16×16 complex cones): run with `cargo test -- --ignored`.
 #[test]
 #[ignore = "default scenario: slow in the test profile, run with --ignored"]
-fn orderings_hold_on_the_default_scenario() {
-    check(&Scenario::default(), 1, "default");
+fn orderings_hold_on_the_default_scenario_at_the_bs() {
+    check(sense_at_bs::optimize, &Scenario::default(), 1, "BS default");
+}
+
+/// ~1 min in the test profile: run with `cargo test -- --ignored`.
+#[test]
+#[ignore = "default scenario: slow in the test profile, run with --ignored"]
+fn orderings_hold_on_the_default_scenario_at_the_irss() {
+    check(
+        sense_at_irs::optimize,
+        &Scenario::default(),
+        1,
+        "IRSs default",
+    );
 }
