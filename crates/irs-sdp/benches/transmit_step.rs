@@ -2,7 +2,7 @@
 //! the tr(F⁻¹) epigraphs of two 4×4 affine FIMs with entries Re tr(K_pq R_l) + c_pq, and two
 //! linear power constraints. Reports model building + assembly separately from Clarabel's solve,
 //! compares the Schur forms (block vs per-index, lifted vs direct), equilibration on/off, the
-//! in-place re-solve, and (with `--features faer-sparse`) Clarabel's faer LDLᵀ against QDLDL.
+//! in-place re-solve, and Clarabel's linear solvers (faer LDLᵀ, the default, against QDLDL).
 //!
 //! Run: `cargo bench -p irs-sdp --bench transmit_step`
 
@@ -160,17 +160,19 @@ fn bench(c: &mut Criterion) {
         })
     });
 
-    if cfg!(feature = "faer-sparse") {
-        for threads in [1u32, 0] {
-            let s = Settings {
-                linear_solver: LinearSolver::Faer,
-                max_threads: threads,
-                ..Settings::default()
-            };
-            let name = format!("solve_block_lifted_faer_threads{threads}");
-            report(&name, &m, &s);
-            g.bench_function(&name, |b| b.iter(|| irs_sdp::solve(black_box(&m), &s)));
-        }
+    // Linear solvers: the default (faer, one thread) against QDLDL (Clarabel's own default) and faer with
+    // as many threads as it likes.
+    for (name, linear_solver, threads) in [
+        ("solve_block_lifted_qdldl", LinearSolver::Qdldl, 1u32),
+        ("solve_block_lifted_faer_threads0", LinearSolver::Faer, 0),
+    ] {
+        let s = Settings {
+            linear_solver,
+            max_threads: threads,
+            ..Settings::default()
+        };
+        report(name, &m, &s);
+        g.bench_function(name, |b| b.iter(|| irs_sdp::solve(black_box(&m), &s)));
     }
     g.finish();
 }

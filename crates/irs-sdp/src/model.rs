@@ -20,11 +20,13 @@ pub struct ConstraintId(pub usize);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum SchurForm {
     /// One LMI `[[F, E], [Eᵀ, U]] ⪰ 0` of size k+s with a free symmetric s×s `U` and
-    /// `Σ w_j U_jj ≤ t` (E selects the s bounded indices). Measured faster with Clarabel (see the
-    /// crate README), hence the default.
+    /// `tr U ≤ t`, where `E = I[:, S]·diag(√w)` selects and weights the s bounded indices, so
+    /// `U ⪰ Eᵀ F⁻¹ E` and `tr U ≥ Σ_j w_j [F⁻¹]_jj`. Measured faster with Clarabel (see the crate
+    /// README), hence the default.
     #[default]
     Block,
-    /// The paper's form: s LMIs `[[F, e_i], [e_iᵀ, u_i]] ⪰ 0` of size k+1 and `Σ w_i u_i ≤ t`.
+    /// The paper's form: s LMIs `[[F, √w_i e_i], [√w_i e_iᵀ, u_i]] ⪰ 0` of size k+1 and
+    /// `Σ u_i ≤ t`.
     PerIndex,
 }
 
@@ -496,17 +498,74 @@ impl Model {
                 ));
             }
         }
+        // The weights sit in E (as √w), not on U in the objective: with `Σ w_j U_jj ≤ t` a tiny
+        // weight (a Jacobi-scaled FIM gives w_β/w_θ ~ 1e-10) leaves U_jj almost free — a
+        // near-recession direction on which Clarabel stalled (InsufficientProgress on transmit steps
+        // of the default scenario); with `tr U ≤ t` every entry of U ⪰ 0 is bounded by t.
         // A zero weight leaves [F⁻¹]_ii unbounded: the index needs no column in the LMI.
         let weights: Vec<(usize, f64)> =
             weights.iter().copied().filter(|&(_, w)| w > 0.0).collect();
         if weights.is_empty() {
             return Err(invalid(name, "no index with a positive weight"));
         }
+        let columns: Vec<Vec<f64>> = weights
+            .iter()
+            .map(|&(i, w)| {
+                (0..k)
+                    .map(|r| if r == i { w.sqrt() } else { 0.0 })
+                    .collect()
+            })
+            .collect();
+        self.quad_trace_inv_checked(name, f, &columns, t, options)
+    }
+
+    /// The epigraph `tr(Eᵀ F⁻¹ E) ≤ t` for a real k×s matrix `E` given by its s columns (each of
+    /// length k, finite, at least one non-zero): `[[F, E], [Eᵀ, U]] ⪰ 0`, `tr U ≤ t` (block form)
+    /// or one LMI per column. This is the form a FIM takes after a full congruence scaling
+    /// F̂ = Tᵀ F T: `tr([F⁻¹]_SS) = tr(Eᵀ F̂⁻¹ E)` with `E = Tᵀ I[:, S]`.
+    pub fn quad_trace_inv_le_with(
+        &mut self,
+        name: &str,
+        f: &AffSymMat,
+        columns: &[Vec<f64>],
+        t: impl Into<AffExpr>,
+        options: TraceInvOptions,
+    ) -> Result<ConstraintId, SdpError> {
+        let k = f.dim();
+        let t = t.into();
+        if columns.is_empty() {
+            return Err(invalid(name, "E has no column"));
+        }
+        for (j, c) in columns.iter().enumerate() {
+            if c.len() != k {
+                return Err(invalid(
+                    name,
+                    format!("column {j} of E has length {}, F is {k}×{k}", c.len()),
+                ));
+            }
+            if c.iter().any(|v| !v.is_finite()) {
+                return Err(invalid(name, format!("column {j} of E is not finite")));
+            }
+        }
+        if columns.iter().all(|c| c.iter().all(|&v| v == 0.0)) {
+            return Err(invalid(name, "E is zero"));
+        }
+        self.quad_trace_inv_checked(name, f, columns, t, options)
+    }
+
+    fn quad_trace_inv_checked(
+        &mut self,
+        name: &str,
+        f: &AffSymMat,
+        columns: &[Vec<f64>],
+        t: AffExpr,
+        options: TraceInvOptions,
+    ) -> Result<ConstraintId, SdpError> {
         // Validate everything before touching the model, so that an error leaves it unchanged.
         self.psd_rows(name, f)?;
         self.check_expr(name, "t", &t)?;
         let saved = self.clone_state();
-        let result = self.trace_inv_unchecked(name, f, &weights, t, options);
+        let result = self.trace_inv_unchecked(name, f, columns, t, options);
         if result.is_err() {
             self.restore_state(saved);
         }
@@ -517,12 +576,12 @@ impl Model {
         &mut self,
         name: &str,
         f: &AffSymMat,
-        weights: &[(usize, f64)],
+        columns: &[Vec<f64>],
         t: AffExpr,
         options: TraceInvOptions,
     ) -> Result<ConstraintId, SdpError> {
         let k = f.dim();
-        let s = weights.len();
+        let s = columns.len();
         let start = self.rows.blocks.len();
         let fm = if options.lift {
             self.lift_rows(&format!("{name}.F"), f)?
@@ -537,35 +596,31 @@ impl Model {
                     if j < k {
                         fm.get(i, j)
                     } else if i < k {
-                        AffExpr::constant(if weights[j - k].0 == i { 1.0 } else { 0.0 })
+                        AffExpr::constant(columns[j - k][i])
                     } else {
                         u.entry(i - k, j - k)
                     }
                 });
                 let rows = self.psd_rows(name, &m)?;
                 self.push_rows(ConeKind::Psd(k + s), rows);
-                weights
-                    .iter()
-                    .enumerate()
-                    .map(|(p, &(_, w))| u.entry(p, p) * w)
-                    .sum::<AffExpr>()
+                (0..s).map(|p| u.entry(p, p)).sum::<AffExpr>()
             }
             SchurForm::PerIndex => {
                 let mut lin = AffExpr::default();
-                for &(i, w) in weights {
-                    let ui = self.scalar(&format!("{name}.u{i}"));
+                for (j, col) in columns.iter().enumerate() {
+                    let ui = self.scalar(&format!("{name}.u{j}"));
                     let m = AffSymMat::from_fn(k + 1, |r, c| {
                         if c < k {
                             fm.get(r, c)
                         } else if r < k {
-                            AffExpr::constant(if r == i { 1.0 } else { 0.0 })
+                            AffExpr::constant(col[r])
                         } else {
                             ui.expr()
                         }
                     });
                     let rows = self.psd_rows(name, &m)?;
                     self.push_rows(ConeKind::Psd(k + 1), rows);
-                    lin += ui * w;
+                    lin += ui.expr();
                 }
                 lin
             }

@@ -125,3 +125,91 @@ fn solution_satisfies_every_constraint_including_the_lifted_equalities() {
     let tr_inv = 1.0 / b + 2.0 / a;
     assert!((tr_inv - s.scalar(t).unwrap()).abs() < 1e-5, "{tr_inv}");
 }
+
+/// General E: min tr(Eᵀ X⁻¹ E) = tr(W X⁻¹) with W = E Eᵀ over symmetric X ⪰ 0, tr X ≤ 1 is
+/// (tr W^{1/2})², reached at X = W^{1/2} / tr W^{1/2} (Lagrange: X⁻¹ W X⁻¹ = μ I). With
+/// W^{1/2} = [[2, 1], [1, 3]] (eigenvalues (5 ± √5)/2 > 0), W = [[5, 5], [5, 10]] and E = W^{1/2}
+/// (any E with E Eᵀ = W): optimum tr² = 25, in both Schur forms, lifted and not.
+#[test]
+fn quadratic_form_epigraph_reaches_the_matrix_cauchy_schwarz_optimum() {
+    let e_cols = vec![vec![2.0, 1.0], vec![1.0, 3.0]];
+    for opt in all_options() {
+        let mut m = Model::new();
+        let x = m.symmetric_psd("X", 2).unwrap();
+        let t = m.scalar("t");
+        m.le("tr X ≤ 1", x.trace(), 1.0).unwrap();
+        let f = AffSymMat::from_fn(2, |i, j| x.entry(i, j));
+        m.quad_trace_inv_le_with("tr(Eᵀ X⁻¹ E) ≤ t", &f, &e_cols, t, opt)
+            .unwrap();
+        m.minimize(t).unwrap();
+        let s = solve(&m, &Settings::default()).unwrap();
+        assert!(
+            (s.objective - 25.0).abs() < 1e-6 * 25.0,
+            "{opt:?}: {}",
+            s.objective
+        );
+        let xv = s.symmetric(&x).unwrap();
+        for (i, j, want) in [(0, 0, 0.4), (0, 1, 0.2), (1, 1, 0.6)] {
+            assert!(
+                (xv[(i, j)] - want).abs() < 1e-3,
+                "{opt:?}: X[{i},{j}] = {}",
+                xv[(i, j)]
+            );
+        }
+    }
+}
+
+/// A weighted trace and the equivalent explicit E = diag(√w) give the same optimum, and E with
+/// the wrong column length, a non-finite entry or no non-zero entry is rejected by name.
+#[test]
+fn weighted_epigraph_equals_quadratic_form_with_diagonal_e_and_bad_e_is_rejected() {
+    let solve_with = |weighted: bool| {
+        let mut m = Model::new();
+        let xs: Vec<_> = (0..3).map(|i| m.scalar(&format!("x{i}"))).collect();
+        let t = m.scalar("t");
+        m.le(
+            "Σx ≤ 1",
+            xs.iter().map(|&x| AffExpr::from(x)).sum::<AffExpr>(),
+            1.0,
+        )
+        .unwrap();
+        let f = AffSymMat::from_fn(3, |i, j| if i == j { xs[i].into() } else { 0.0.into() });
+        if weighted {
+            let w = [(0, 1.0), (1, 4.0), (2, 9.0)];
+            m.weighted_trace_inv_le_with("c", &f, &w, t, TraceInvOptions::default())
+                .unwrap();
+        } else {
+            let cols = vec![
+                vec![1.0, 0.0, 0.0],
+                vec![0.0, 2.0, 0.0],
+                vec![0.0, 0.0, 3.0],
+            ];
+            m.quad_trace_inv_le_with("c", &f, &cols, t, TraceInvOptions::default())
+                .unwrap();
+        }
+        m.minimize(t).unwrap();
+        solve(&m, &Settings::default()).unwrap().objective
+    };
+    let (a, b) = (solve_with(true), solve_with(false));
+    assert!(
+        (a - 36.0).abs() < 1e-5 && (b - 36.0).abs() < 1e-5,
+        "{a} {b}"
+    );
+
+    let mut m = Model::new();
+    let x = m.scalar("x");
+    let t = m.scalar("t");
+    let f = AffSymMat::from_fn(1, |_, _| x.into());
+    for (cols, needle) in [
+        (vec![vec![1.0, 0.0]], "length"),
+        (vec![vec![f64::NAN]], "not finite"),
+        (vec![vec![0.0]], "zero"),
+        (vec![], "no column"),
+    ] {
+        let err = m
+            .quad_trace_inv_le_with("bad E", &f, &cols, t, TraceInvOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("bad E") && err.contains(needle), "{err}");
+    }
+}
