@@ -24,6 +24,7 @@ mod randomization;
 mod record;
 mod reflect;
 mod rng;
+mod scaling;
 mod settings;
 mod transmit;
 
@@ -39,7 +40,9 @@ pub use record::{
     ArraySpec, CMat, DesignRecord, IrsDesign, IrsInputs, ProblemInputs, ReflectIrsRecord, SdpSolve,
     SetupKind, StepKind, StepRecord, Termination, SCHEMA_VERSION,
 };
-pub use settings::{Budgets, Objective, PsiInit, Scheme, SdpOptions, Settings};
+pub use settings::{
+    Budgets, FimScalingKind, KktSolver, Objective, PsiInit, Scheme, SdpOptions, Settings,
+};
 
 /// Errors of the optimizers. `Err` means no design exists; a solver failure after a first design exists is an
 /// `Ok` record with [`Termination::SolverFailure`].

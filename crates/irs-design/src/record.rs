@@ -181,9 +181,15 @@ pub struct ReflectIrsRecord {
     pub sca_iterations: usize,
     /// SDR objective after the last SCA iteration (surrogate CRB of the relaxed Θ*), rad².
     pub sdr_objective: Option<f64>,
-    /// True objective of each SCA iterate Θ⁽ⁱ⁾ (FIM of eq. 16/40 evaluated at the Hermitian Θ), rad²; the SCA
-    /// stops when it no longer improves by `sca_rel_tol`, and randomises from the best iterate.
+    /// True objective of each SCA iterate Θ⁽ⁱ⁾ (FIM of eq. 16/40 evaluated at the Hermitian Θ), rad²: strictly
+    /// decreasing (each iterate is the backtracked step, see `sca_steps`); when no step improves, the last entry
+    /// repeats the previous one. The SCA stops after `sca_patience` iterations improving by less than
+    /// `sca_rel_tol`, or when no step improves, and randomises from the last iterate.
     pub sca_objectives: Vec<f64>,
+    /// Step size γ of each SCA iterate, Θ⁽ⁱ⁺¹⁾ = Θ⁽ⁱ⁾ + γ(Θ̂ − Θ⁽ⁱ⁾) with Θ̂ the SDR solution (1 = the paper's
+    /// full step; 0 = no improving step, SCA stopped).
+    #[serde(default)]
+    pub sca_steps: Vec<f64>,
     /// Randomisation draws feasible as drawn.
     pub feasible_draws: usize,
     /// True if the winning draw had to be scaled down to feasibility.

@@ -3,7 +3,7 @@
 //! then Gaussian randomisation (eqs. 27 / 49) judged by the true constraint (8)/(34) and the true CRB.
 //!
 //! Scaling: Θ = a² Θ̂ (a = a_max, or 1 for passive IRSs) so diag Θ̂ ≤ 1; the power row divided by P_s; the
-//! surrogate FIM Jacobi-scaled at the expansion point Θ⁽ⁱ⁾ (where it equals the true FIM).
+//! surrogate FIM whitened (`scaling.rs`) at the expansion point Θ⁽ⁱ⁾ (where it equals the true FIM).
 
 use std::time::Instant;
 
@@ -15,10 +15,12 @@ use rand_chacha::ChaCha20Rng;
 use crate::affine::{hermitian_sqrt, AffineFim, AffineHerm, UPPER};
 use crate::randomization::gaussian_randomization;
 use crate::record::{ReflectIrsRecord, SdpSolve};
+use crate::scaling::FimScaling;
 use crate::settings::{Objective, Settings};
-use crate::transmit::{
-    hermitize, jacobi, objective_indices, psd_part, scaled_fim_expr, sdp_error_stats, sdp_settings,
-};
+use crate::transmit::{hermitize, objective_indices, psd_part, sdp_error_stats, sdp_settings};
+
+/// Step sizes tried along Θ + γ(Θ̂ − Θ) after each SDR, in order.
+const SCA_STEPS: [f64; 4] = [1.0, 0.5, 0.25, 0.125];
 
 /// What the reflect step of one IRS returns.
 #[derive(Debug, Clone)]
@@ -84,18 +86,16 @@ fn to_affine(f: &irs_fim::AffineFim) -> AffineFim {
 fn solve_sdr(
     fim: &AffineFim,
     power: Option<&AffineHerm>,
-    s: &[f64; 4],
+    scaling: &FimScaling,
     amp: f64,
     passive: bool,
     p_s_w: f64,
-    objective: Objective,
     settings: &Settings,
     rec: &mut SdpSolve,
 ) -> Result<(Mat<c64>, f64), String> {
     let n = fim.dim();
     let unit = amp * amp;
-    let idx = objective_indices(objective);
-    let factor = idx.iter().map(|&i| s[i] * s[i]).fold(0.0_f64, f64::max);
+    let factor = scaling.objective_scale();
     let mut model = Model::new();
     let t = model.scalar("t");
     let th = model
@@ -119,10 +119,15 @@ fn solve_sdr(
             .le("irs_power", th.re_tr(k.as_ref()) + pw.c / p_s_w, 1.0)
             .map_err(|e| e.to_string())?;
     }
-    let fm = scaled_fim_expr(fim, &th, s, unit);
-    let weights: Vec<(usize, f64)> = idx.iter().map(|&i| (i, s[i] * s[i] / factor)).collect();
+    let fm = scaling.expr(fim, &th, unit);
     model
-        .weighted_trace_inv_le_with("crb", &fm, &weights, t, TraceInvOptions::default())
+        .quad_trace_inv_le_with(
+            "crb",
+            &fm,
+            &scaling.columns(factor),
+            t,
+            TraceInvOptions::default(),
+        )
         .map_err(|e| e.to_string())?;
     model.minimize(t).map_err(|e| e.to_string())?;
     let sol = match irs_sdp::solve(&model, &sdp_settings(&settings.sdp)) {
@@ -165,6 +170,7 @@ pub(crate) fn reflect_irs<S: SensingSetup>(
         sca_iterations: 0,
         sdr_objective: None,
         sca_objectives: Vec::new(),
+        sca_steps: Vec::new(),
         feasible_draws: 0,
         restored_by_scaling: false,
         candidate_crb: None,
@@ -190,9 +196,17 @@ pub(crate) fn reflect_irs<S: SensingSetup>(
             Err(e) => return keep(record, sdp, Some(format!("IRS power in Θ: {e}"))),
         }
     };
+    // True objective of a Hermitian Θ: the FIM of eq. (16)/(40) with Θ in place of ψψᴴ (+∞ if singular).
+    let theta_objective = |th: MatRef<'_, c64>| {
+        link.fim_of_theta(r_s, th)
+            .map(|f| f.crb(crb_kind(settings.objective)))
+            .ok()
+            .filter(|v| !v.is_nan())
+            .unwrap_or(f64::INFINITY)
+    };
     let mut theta = outer(psi_incumbent);
-    let mut theta_best: Option<Mat<c64>> = None;
-    let mut best_obj = f64::INFINITY;
+    let mut obj_current = theta_objective(theta.as_ref());
+    let mut moved = false;
     let mut stalled = 0usize;
     let mut failure = None;
     for it in 0..settings.sca_max_iters {
@@ -224,13 +238,13 @@ pub(crate) fn reflect_irs<S: SensingSetup>(
                 }
                 None => None,
             };
-            // Jacobi scaling at the expansion point, where the surrogate equals the true FIM.
-            let s = if settings.sdp.jacobi_scaling {
-                jacobi(&fim.eval(theta.as_ref()))
-                    .ok_or_else(|| "FIM singular at the SCA expansion point".to_string())?
-            } else {
-                [1.0; 4]
-            };
+            // Scaling at the expansion point, where the surrogate equals the true FIM.
+            let s = FimScaling::at(
+                settings.sdp.fim_scaling,
+                &fim.eval(theta.as_ref()),
+                objective_indices(settings.objective),
+            )
+            .ok_or_else(|| "FIM singular at the SCA expansion point".to_string())?;
             solve_sdr(
                 &fim,
                 power.as_ref(),
@@ -238,7 +252,6 @@ pub(crate) fn reflect_irs<S: SensingSetup>(
                 amp,
                 passive,
                 p_s_w,
-                settings.objective,
                 settings,
                 &mut rec,
             )
@@ -253,21 +266,46 @@ pub(crate) fn reflect_irs<S: SensingSetup>(
                 sdp.push(rec);
                 record.sca_iterations = it + 1;
                 record.sdr_objective = Some(obj);
-                // The first-order surrogate of Lemma 1/2 is not a bound, so the SDR objective need not decrease
-                // (it cycles in practice). Judge each iterate by the true FIM extended to Hermitian Θ (eq. 16/40
-                // with Θ in place of ψψᴴ), keep the best, and stop when it no longer improves by `sca_rel_tol`.
-                let true_obj = link
-                    .fim_of_theta(r_s, th.as_ref())
-                    .map(|f| f.crb(crb_kind(settings.objective)))
-                    .unwrap_or(f64::INFINITY);
-                record.sca_objectives.push(true_obj);
-                let improved = true_obj < best_obj * (1.0 - settings.sca_rel_tol);
-                if true_obj < best_obj {
-                    best_obj = true_obj;
-                    theta_best = Some(th.clone());
+                // The first-order surrogate of Lemma 1/2 is not a bound, so the full SCA step Θ̂ need not
+                // decrease the true objective (without a safeguard the iterates cycle, e.g. 0.38 ↔ 0.54 on the
+                // small scenario). Backtrack along Θ + γ(Θ̂ − Θ), γ = 1, 1/2, 1/4, 1/8 (a convex combination of
+                // two points of the convex feasible set), judged by the true FIM at the Hermitian Θ; γ = 1 is the
+                // paper's step. No improving γ: Θ is stationary for the surrogate, stop.
+                let mut step = None;
+                for gamma in SCA_STEPS {
+                    let cand = if gamma == 1.0 {
+                        th.clone()
+                    } else {
+                        Mat::from_fn(th.nrows(), th.ncols(), |i, j| {
+                            theta[(i, j)] + (th[(i, j)] - theta[(i, j)]) * gamma
+                        })
+                    };
+                    let o = theta_objective(cand.as_ref());
+                    if o < obj_current {
+                        step = Some((cand, o, gamma));
+                        break;
+                    }
                 }
-                theta = th;
-                stalled = if improved { 0 } else { stalled + 1 };
+                let Some((cand, o, gamma)) = step else {
+                    record.sca_objectives.push(obj_current);
+                    record.sca_steps.push(0.0);
+                    break;
+                };
+                let rel = if obj_current.is_finite() {
+                    (obj_current - o) / obj_current
+                } else {
+                    1.0
+                };
+                record.sca_objectives.push(o);
+                record.sca_steps.push(gamma);
+                theta = cand;
+                obj_current = o;
+                moved = true;
+                stalled = if rel >= settings.sca_rel_tol {
+                    0
+                } else {
+                    stalled + 1
+                };
                 if stalled >= settings.sca_patience {
                     break;
                 }
@@ -282,9 +320,10 @@ pub(crate) fn reflect_irs<S: SensingSetup>(
             }
         }
     }
-    let Some(theta_star) = theta_best else {
+    if !moved {
         return keep(record, sdp, failure);
-    };
+    }
+    let theta_star = theta;
     let sq = match hermitian_sqrt(theta_star.as_ref()) {
         Ok(s) => s,
         Err(e) => return keep(record, sdp, Some(e.to_string())),

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::scaling::FimScalingKind;
+
 use crate::DesignError;
 
 /// Which CRB the optimizers minimise (the max over IRSs of it).
@@ -121,10 +123,34 @@ pub struct SdpOptions {
     /// Clarabel's own Ruiz equilibration. Off by default: the driver scales the data itself (see the crate docs);
     /// measured with it on, more solves end at "AlmostSolved".
     pub equilibrate: bool,
-    /// Jacobi scaling of each FIM at a reference point (on by default; off only to measure its effect).
-    pub jacobi_scaling: bool,
+    /// Scaling of each FIM at a reference point (see `scaling.rs`): whitening by default; `jacobi` (the SDP
+    /// notes' diagonal scaling) and `none` only to measure their effect.
+    pub fim_scaling: FimScalingKind,
     /// Print Clarabel's log.
     pub verbose: bool,
+    /// Clarabel's KKT linear solver. Default `faer` (supernodal, single-threaded so results are
+    /// bit-identical on any machine); `qdldl` is Clarabel's own default, kept for comparison.
+    pub linear_solver: KktSolver,
+}
+
+/// Clarabel's KKT linear solver (see [`irs_sdp::LinearSolver`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KktSolver {
+    /// faer's supernodal LDLᵀ, one thread.
+    #[default]
+    Faer,
+    /// QDLDL.
+    Qdldl,
+}
+
+impl From<KktSolver> for irs_sdp::LinearSolver {
+    fn from(k: KktSolver) -> Self {
+        match k {
+            KktSolver::Faer => irs_sdp::LinearSolver::Faer,
+            KktSolver::Qdldl => irs_sdp::LinearSolver::Qdldl,
+        }
+    }
 }
 
 impl Default for SdpOptions {
@@ -133,8 +159,9 @@ impl Default for SdpOptions {
             tol: 1e-8,
             max_iter: 200,
             equilibrate: false,
-            jacobi_scaling: true,
+            fim_scaling: FimScalingKind::Whitening,
             verbose: false,
+            linear_solver: KktSolver::Faer,
         }
     }
 }
@@ -151,10 +178,12 @@ pub struct Settings {
     pub outer_rel_tol: f64,
     /// Cap on SCA iterations inside one reflect step (per IRS). Default 20.
     pub sca_max_iters: usize,
-    /// Stop the SCA when the true objective of the SDR iterate Θ improves by less than this fraction (the
-    /// first-order surrogate is not a bound, so the SDR objective itself may cycle). Default 1e-3.
+    /// Stop the SCA when the true objective of the (backtracked) SCA iterate Θ improves by less than this
+    /// fraction (the first-order surrogate is not a bound, so full steps may cycle; see the reflect step).
+    /// Default 1e-3.
     pub sca_rel_tol: f64,
-    /// Stop the SCA after this many consecutive iterations without such an improvement. Default 3.
+    /// Stop the SCA after this many consecutive iterations without such an improvement. Default 1: the
+    /// backtracked iterates decrease monotonically, so one small improvement means convergence.
     pub sca_patience: usize,
     /// Number of Gaussian randomisation draws per IRS and reflect step (eqs. 27 / 49). Default 100.
     pub randomization_draws: usize,
@@ -180,7 +209,7 @@ impl Default for Settings {
             outer_rel_tol: 1e-3,
             sca_max_iters: 20,
             sca_rel_tol: 1e-3,
-            sca_patience: 3,
+            sca_patience: 1,
             randomization_draws: 100,
             reduce_subspace: true,
             subspace_rel_tol: 1e-12,

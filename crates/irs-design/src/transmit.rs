@@ -3,16 +3,18 @@
 //!
 //! Scaling (see the crate docs): R_s,l = P_t · V_l Ẑ_l V_lᴴ with V_l an orthonormal basis of the row space of
 //! Ψ_l G_l (issue 9; V_l = I when the reduction is off), power rows divided by their budgets, each FIM
-//! Jacobi-scaled at the reference point "isotropic transmission shrunk to fit the IRS budget", and the
-//! objective Σ_i w_li [F̃_l⁻¹]_ii with w_li = s_li² / max_{l,i} s_li².
+//! whitened (F̂_l = T_lᵀ F_l T_l = I, see `scaling.rs`) at the reference point "isotropic transmission shrunk
+//! to fit the IRS budget", and the objective tr(E_lᵀ F̂_l⁻¹ E_l) = CRB_l / factor, with factor the largest
+//! reference-point CRB.
 
 use std::time::Instant;
 
 use faer::{c64, Mat, MatRef, Side};
-use irs_sdp::{AffExpr, AffSymMat, Model, TraceInvOptions};
+use irs_sdp::{AffExpr, Model, TraceInvOptions};
 
 use crate::affine::{row_space, AffineFim, AffineHerm, UPPER};
 use crate::record::SdpSolve;
+use crate::scaling::FimScaling;
 use crate::settings::Objective;
 use crate::DesignError;
 
@@ -104,37 +106,6 @@ pub(crate) fn psd_part(x: MatRef<'_, c64>) -> Result<Mat<c64>, DesignError> {
     Ok(&us * u.adjoint())
 }
 
-/// The Jacobi scale factors of a FIM at a reference point, or `None` if a diagonal entry is not positive.
-pub(crate) fn jacobi(f: &[[f64; 4]; 4]) -> Option<[f64; 4]> {
-    let mut s = [0.0; 4];
-    for i in 0..4 {
-        let d = f[i][i];
-        if !(d.is_finite() && d > 0.0) {
-            return None;
-        }
-        s[i] = 1.0 / d.sqrt();
-    }
-    Some(s)
-}
-
-/// `Σ_pq`-scaled affine FIM as a symmetric matrix of irs-sdp expressions in the variable `x̂` with
-/// X = unit·x̂: F̃_pq = s_p s_q (unit·Re tr(K_pq x̂) + c_pq).
-pub(crate) fn scaled_fim_expr(
-    fim: &AffineFim,
-    x: &irs_sdp::HermVar,
-    s: &[f64; 4],
-    unit: f64,
-) -> AffSymMat {
-    let mut m = AffSymMat::zeros(4);
-    for (e, &(p, q)) in fim.entries.iter().zip(UPPER.iter()) {
-        let w = s[p] * s[q];
-        let k = Mat::from_fn(e.k.nrows(), e.k.ncols(), |i, j| e.k[(i, j)] * (w * unit));
-        let expr: AffExpr = x.re_tr(k.as_ref()) + e.c * w;
-        m.set(p, q, expr);
-    }
-    m
-}
-
 /// irs-sdp settings from the driver's options.
 pub(crate) fn sdp_settings(o: &crate::settings::SdpOptions) -> irs_sdp::Settings {
     irs_sdp::Settings {
@@ -145,6 +116,8 @@ pub(crate) fn sdp_settings(o: &crate::settings::SdpOptions) -> irs_sdp::Settings
         tol_feas: o.tol,
         equilibrate: o.equilibrate,
         accept_almost_solved: true,
+        linear_solver: o.linear_solver.into(),
+        max_threads: 1,
         ..irs_sdp::Settings::default()
     }
 }
@@ -197,7 +170,7 @@ fn build_and_solve(
 ) -> Result<TransmitSolution, String> {
     let l_count = data.len() as f64;
     let idx = objective_indices(objective);
-    // Jacobi scale factors at the reference point (isotropic within the row space, shrunk to the IRS budget).
+    // FIM scaling at the reference point (isotropic within the row space, shrunk to the IRS budget).
     let mut scales = Vec::with_capacity(data.len());
     for (l, d) in data.iter().enumerate() {
         let r = d.v.ncols();
@@ -210,18 +183,15 @@ fn build_and_solve(
                 z_ref *= faer::Scale(c64::new(alpha, 0.0));
             }
         }
-        let s = if opts.jacobi_scaling {
-            jacobi(&d.fim.eval(z_ref.as_ref())).ok_or_else(|| {
-                format!("IRS {l}: FIM singular at the reference point (no information)")
-            })?
-        } else {
-            [1.0; 4]
-        };
+        let s = FimScaling::at(opts.fim_scaling, &d.fim.eval(z_ref.as_ref()), idx).ok_or_else(
+            || format!("IRS {l}: FIM singular at the reference point (no information)"),
+        )?;
         scales.push(s);
     }
+    // Common normalisation: the largest reference-point objective becomes 1.
     let factor = scales
         .iter()
-        .flat_map(|s| idx.iter().map(move |&i| s[i] * s[i]))
+        .map(FimScaling::objective_scale)
         .fold(0.0_f64, f64::max);
     let mut model = Model::new();
     let t = model.scalar("t");
@@ -246,16 +216,12 @@ fn build_and_solve(
                 )
                 .map_err(|e| e.to_string())?;
         }
-        let fm = scaled_fim_expr(&d.fim, &z, &scales[l], p_t_w);
-        let weights: Vec<(usize, f64)> = idx
-            .iter()
-            .map(|&i| (i, scales[l][i] * scales[l][i] / factor))
-            .collect();
+        let fm = scales[l].expr(&d.fim, &z, p_t_w);
         model
-            .weighted_trace_inv_le_with(
+            .quad_trace_inv_le_with(
                 &format!("crb_{l}"),
                 &fm,
-                &weights,
+                &scales[l].columns(factor),
                 t,
                 TraceInvOptions::default(),
             )

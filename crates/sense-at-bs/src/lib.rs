@@ -12,8 +12,8 @@
 
 use irs_channel::Realization;
 pub use irs_design::{
-    Budgets, CMat, DesignError, DesignRecord, IrsDesign, Objective, PsiInit, Scheme, SdpOptions,
-    Settings, StepKind, StepRecord, Termination,
+    Budgets, CMat, DesignError, DesignRecord, IrsDesign, KktSolver, Objective, PsiInit, Scheme,
+    SdpOptions, Settings, StepKind, StepRecord, Termination,
 };
 use irs_design::{SetupKind, SetupMeta};
 use irs_fim::{LinkParams, SensingAtBs};

@@ -14,8 +14,8 @@
 use irs_channel::Realization;
 use irs_design::{ArraySpec, SetupKind, SetupMeta};
 pub use irs_design::{
-    Budgets, CMat, DesignError, DesignRecord, IrsDesign, Objective, PsiInit, Scheme, SdpOptions,
-    Settings, StepKind, StepRecord, Termination,
+    Budgets, CMat, DesignError, DesignRecord, IrsDesign, KktSolver, Objective, PsiInit, Scheme,
+    SdpOptions, Settings, StepKind, StepRecord, Termination,
 };
 use irs_fim::{LinkParams, SensingAtIrs};
 
