@@ -1,5 +1,7 @@
-//! Library of `cargo xtask`: figure reproduction (`reproduce`), the optimizer-backed point evaluator, and `bench-report`.
+//! Library of `cargo xtask`: figure reproduction (`reproduce`), the optimizer-backed point evaluator, one
+//! optimizer run with its time breakdown (`run`), and `bench-report`.
 
 pub mod bench_report;
 pub mod evaluator;
 pub mod reproduce;
+pub mod run;

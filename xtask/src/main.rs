@@ -1,10 +1,11 @@
-//! `cargo xtask`: `reproduce` (the paper's Figs. 3–7 with checked claims) and `bench-report` (README performance table).
+//! `cargo xtask`: `reproduce` (the paper's Figs. 3–7 with checked claims), `run` (one design with its time breakdown) and `bench-report` (README performance table).
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use xtask::bench_report::{self, BenchReportArgs};
 use xtask::reproduce::{self, claims::Verdict, ReproduceArgs};
+use xtask::run::{self as run_one, Breakdown, RunArgs};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -22,6 +23,8 @@ enum Cmd {
     Reproduce(ReproduceArgs),
     /// Run the criterion benches and write README.md's performance table.
     BenchReport(BenchReportArgs),
+    /// One optimizer run on one channel realization, with its time breakdown.
+    Run(RunArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +60,16 @@ fn main() -> ExitCode {
     command.extend(argv.into_iter().skip(1));
     let result = match cli.command {
         Cmd::Reproduce(args) => run_reproduce(&args, command),
+        Cmd::Run(args) => run_one::run(&args).map(|record| {
+            println!(
+                "max-CRB {:.6e} rad^2 ({:?}), {} outer iterations",
+                record.max_crb_rad2, record.termination, record.outer_iterations
+            );
+            for line in Breakdown::of(&record).lines() {
+                println!("{line}");
+            }
+            ExitCode::SUCCESS
+        }),
         Cmd::BenchReport(args) => bench_report::run(&args).map(|n| {
             eprintln!(
                 "bench-report: {n} benchmarks written to {}",
