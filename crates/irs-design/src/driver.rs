@@ -213,13 +213,16 @@ fn run<S: SensingSetup>(
                 }
                 let (rec, fail) =
                     reflect_step(links, &mut state, budgets, passive, settings, seed, k);
+                // No ψ_l changed: the next transmit step would solve this iteration's SDP again and return
+                // the same R_s (the solver is deterministic), so the design is a fixed point of both steps.
+                let psi_unchanged = rec.reflect.iter().all(|r| !r.accepted);
                 history.push(rec);
                 if let Some(f) = fail {
                     term = f;
                     break;
                 }
                 let rel = (start - state.max_crb()) / start;
-                if rel <= settings.outer_rel_tol {
+                if rel <= settings.outer_rel_tol || psi_unchanged {
                     term = Termination::Converged {
                         rel_improvement: rel,
                     };

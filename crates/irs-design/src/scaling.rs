@@ -146,7 +146,9 @@ fn inverse_sqrt_of_correlation(f: &[[f64; 4]; 4], d: &[f64; 4]) -> Option<[[f64;
     let s = evd.S().column_vector();
     let u = evd.U();
     let max = (0..4).map(|i| s[i]).fold(0.0_f64, f64::max);
-    if !(max.is_finite() && max > 0.0) || (0..4).any(|i| s[i].is_nan() || s[i] <= WHITENING_REL_FLOOR * max) {
+    if !(max.is_finite() && max > 0.0)
+        || (0..4).any(|i| s[i].is_nan() || s[i] <= WHITENING_REL_FLOOR * max)
+    {
         return None;
     }
     let mut out = [[0.0; 4]; 4];
