@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
 
-use claims::{check_claims, claims_markdown, ClaimCheck, Verdict, QUICK_ASSERTED};
+use claims::{check_claims, claims_markdown, quick_asserted, ClaimCheck, Verdict, QUICK_ASSERTED};
 use engine::{realization_seeds, Engine, EngineOptions, FigureData, PointEvaluator};
 use output::{git_state, write_figure_tables, Provenance};
 use spec::{figure_spec, FigureId, DEFAULT_REALIZATIONS, QUICK_REALIZATIONS};
@@ -247,7 +247,7 @@ where
     let failed_assertions: Vec<ClaimCheck> = if args.quick {
         claims
             .iter()
-            .filter(|c| QUICK_ASSERTED.contains(&c.id) && c.verdict == Verdict::Fail)
+            .filter(|c| quick_asserted(c) && c.verdict == Verdict::Fail)
             .cloned()
             .collect()
     } else {
@@ -314,7 +314,16 @@ pub fn summary_markdown(
         count(Verdict::Fail),
         count(Verdict::Skipped),
         if prov.quick {
-            format!(" With --quick, claims {QUICK_ASSERTED:?} are asserted (a FAIL among them fails the run).")
+            {
+                let list: Vec<String> = QUICK_ASSERTED
+                    .iter()
+                    .map(|(id, scope)| format!("{id} ({scope})"))
+                    .collect();
+                format!(
+                    " With --quick, claims {} are asserted (a FAIL among them fails the run).",
+                    list.join(", ")
+                )
+            }
         } else {
             String::new()
         }

@@ -199,7 +199,7 @@ pub const PAPER_BS_ANTENNAS: usize = 16;
 pub const PAPER_FIG7_BS_POWER_W: f64 = 20.0;
 
 /// Default number of channel realizations per point (`--realizations` overrides it).
-pub const DEFAULT_REALIZATIONS: usize = 4;
+pub const DEFAULT_REALIZATIONS: usize = 3;
 /// Number of channel realizations per point with `--quick`.
 pub const QUICK_REALIZATIONS: usize = 1;
 
@@ -301,7 +301,7 @@ pub fn bs_power_sweep_w(quick: bool) -> Vec<f64> {
     if quick {
         vec![0.1, 10.0]
     } else {
-        vec![0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0]
+        vec![0.1, 1.0, 10.0, 100.0]
     }
 }
 
@@ -328,7 +328,7 @@ pub fn antenna_sweep(quick: bool) -> Vec<f64> {
     if quick {
         vec![4.0, 16.0]
     } else {
-        vec![2.0, 4.0, 8.0, 16.0, 24.0, 32.0]
+        vec![4.0, 8.0, 16.0, 32.0, 64.0, 128.0]
     }
 }
 
