@@ -1,5 +1,5 @@
-//! Criterion benches: one full proposed run (small scenario; the default-scenario run is measured by the
-//! ignored ordering test), and each step on the default scenario: the transmit-step SDP and one IRS's reflect
+//! Criterion benches: one full proposed run on the small and on the default scenario, and each step on the
+//! default scenario: the transmit-step SDP and one IRS's reflect
 //! step (SCA SDPs + randomisation). `cargo bench -p sense-at-bs`.
 use criterion::{criterion_group, criterion_main, Criterion};
 use irs_channel::{Realization, Scenario, UpaSize};
@@ -35,6 +35,10 @@ fn bench(c: &mut Criterion) {
     });
     let r = Realization::new(&Scenario::default(), 1).unwrap();
     let b = budgets_of(&r);
+    // One full proposed run on the default scenario (seed 1): `cargo xtask run` prints its breakdown.
+    g.bench_function("full_run_default", |x| {
+        x.iter(|| optimize(&r, &b, Scheme::Proposed, &st, 1).unwrap())
+    });
     let ls = links(&r).unwrap();
     let init = optimize(&r, &b, Scheme::Isotropic, &st, 1).unwrap();
     let psi: Vec<_> = init.irs.iter().map(|d| d.psi.clone()).collect();
