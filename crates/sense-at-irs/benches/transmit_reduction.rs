@@ -52,12 +52,16 @@ fn bench(c: &mut Criterion) {
                 if setup == "bs" {
                     let ls = sense_at_bs::links(&r).expect("valid links");
                     g.bench_with_input(BenchmarkId::new(name, m), &m, |x, _| {
-                        x.iter(|| optimal_transmit(&ls, &psi, &b, false, st).expect("transmit step"))
+                        x.iter(|| {
+                            optimal_transmit(&ls, &psi, &b, false, st).expect("transmit step")
+                        })
                     });
                 } else {
                     let ls = sense_at_irs::links(&r).expect("valid links");
                     g.bench_with_input(BenchmarkId::new(name, m), &m, |x, _| {
-                        x.iter(|| optimal_transmit(&ls, &psi, &b, false, st).expect("transmit step"))
+                        x.iter(|| {
+                            optimal_transmit(&ls, &psi, &b, false, st).expect("transmit step")
+                        })
                     });
                 }
             }
