@@ -171,6 +171,11 @@ pub struct SdpSolve {
     /// The SDP's optimal value mapped back to CRB units (rad²): the transmit step's optimal max-CRB for fixed Ψ,
     /// or the SDR (surrogate) objective of a reflect-step SDP.
     pub objective: Option<f64>,
+    /// True when the first attempt failed numerically and the SDP was solved again with the fallback settings
+    /// (`SdpOptions::retry_on_failure`); `status`, `iterations` and the times are then the second attempt's,
+    /// plus the first attempt's times.
+    #[serde(default)]
+    pub retried: bool,
 }
 
 /// Per-IRS outcome of a reflect step.

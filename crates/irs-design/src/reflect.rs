@@ -17,7 +17,7 @@ use crate::randomization::gaussian_randomization;
 use crate::record::{ReflectIrsRecord, SdpSolve};
 use crate::scaling::FimScaling;
 use crate::settings::{Objective, Settings};
-use crate::transmit::{hermitize, objective_indices, psd_part, sdp_error_stats, sdp_settings};
+use crate::transmit::{hermitize, objective_indices, psd_part, solve_sdp};
 
 /// Step sizes tried along Θ + γ(Θ̂ − Θ) after each SDR, in order.
 const SCA_STEPS: [f64; 4] = [1.0, 0.5, 0.25, 0.125];
@@ -130,19 +130,8 @@ fn solve_sdr(
         )
         .map_err(|e| e.to_string())?;
     model.minimize(t).map_err(|e| e.to_string())?;
-    let sol = match irs_sdp::solve(&model, &sdp_settings(&settings.sdp)) {
-        Ok(s) => s,
-        Err(e) => {
-            if let Some(st) = sdp_error_stats(&e) {
-                rec.iterations = st.iterations;
-                rec.solve_time_s = st.setup_s + st.solve_s;
-            }
-            return Err(e.to_string());
-        }
-    };
+    let sol = solve_sdp(&model, &settings.sdp, rec).map_err(|e| e.to_string())?;
     rec.status = format!("{:?}", sol.status);
-    rec.iterations = sol.stats.iterations;
-    rec.solve_time_s = sol.stats.setup_s + sol.stats.solve_s;
     let th_val = sol.hermitian(&th).map_err(|e| e.to_string())?;
     let th_val = psd_part(th_val.as_ref()).map_err(|e| e.to_string())?;
     let theta = hermitize((th_val * faer::Scale(c64::new(unit, 0.0))).as_ref());
@@ -220,6 +209,7 @@ pub(crate) fn reflect_irs<S: SensingSetup>(
             total_time_s: 0.0,
             hermitian_dims: vec![theta.nrows()],
             objective: None,
+            retried: false,
         };
         let step = (|| -> Result<(Mat<c64>, f64), String> {
             let sur = link

@@ -122,6 +122,53 @@ pub(crate) fn sdp_settings(o: &crate::settings::SdpOptions) -> irs_sdp::Settings
     }
 }
 
+/// Solves `model` with the run's settings; on a numerical failure (or iteration limit, or a caught solver panic)
+/// and with `retry_on_failure`, once more with equilibration toggled and the other KKT solver. Failures that
+/// another attempt cannot change (infeasible, unbounded, invalid model) are returned at once. Records the
+/// attempt in `rec` (status left to the caller; `retried`, iterations and Clarabel time here).
+pub(crate) fn solve_sdp(
+    model: &Model,
+    opts: &crate::settings::SdpOptions,
+    rec: &mut SdpSolve,
+) -> Result<irs_sdp::Solution, irs_sdp::SdpError> {
+    let first = irs_sdp::solve(model, &sdp_settings(opts));
+    let retry = matches!(
+        first,
+        Err(irs_sdp::SdpError::NumericalFailure { .. } | irs_sdp::SdpError::IterationLimit { .. })
+    ) && opts.retry_on_failure;
+    let mut spent_s = 0.0;
+    let result = if retry {
+        if let Err(e) = &first {
+            if let Some(st) = sdp_error_stats(e) {
+                spent_s = st.setup_s + st.solve_s;
+            }
+        }
+        rec.retried = true;
+        let mut fallback = sdp_settings(opts);
+        fallback.equilibrate = !opts.equilibrate;
+        fallback.linear_solver = match opts.linear_solver {
+            crate::settings::KktSolver::Faer => irs_sdp::LinearSolver::Qdldl,
+            crate::settings::KktSolver::Qdldl => irs_sdp::LinearSolver::Faer,
+        };
+        irs_sdp::solve(model, &fallback)
+    } else {
+        first
+    };
+    match &result {
+        Ok(sol) => {
+            rec.iterations = sol.stats.iterations;
+            rec.solve_time_s = spent_s + sol.stats.setup_s + sol.stats.solve_s;
+        }
+        Err(e) => {
+            if let Some(st) = sdp_error_stats(e) {
+                rec.iterations = st.iterations;
+                rec.solve_time_s = spent_s + st.setup_s + st.solve_s;
+            }
+        }
+    }
+    result
+}
+
 /// Objective indices of a CRB kind.
 pub(crate) fn objective_indices(objective: Objective) -> &'static [usize] {
     match objective {
@@ -150,6 +197,7 @@ pub(crate) fn solve_transmit(
         total_time_s: 0.0,
         hermitian_dims: dims,
         objective: None,
+        retried: false,
     };
     let result = build_and_solve(data, p_t_w, p_s_w, objective, opts, &mut rec);
     rec.total_time_s = t0.elapsed().as_secs_f64();
@@ -232,20 +280,8 @@ fn build_and_solve(
         .le("bs_power", bs_power, 1.0)
         .map_err(|e| e.to_string())?;
     model.minimize(t).map_err(|e| e.to_string())?;
-    let sol = irs_sdp::solve(&model, &sdp_settings(opts));
-    let sol = match sol {
-        Ok(s) => s,
-        Err(e) => {
-            if let Some(st) = sdp_error_stats(&e) {
-                rec.iterations = st.iterations;
-                rec.solve_time_s = st.setup_s + st.solve_s;
-            }
-            return Err(e.to_string());
-        }
-    };
+    let sol = solve_sdp(&model, opts, rec).map_err(|e| e.to_string())?;
     rec.status = format!("{:?}", sol.status);
-    rec.iterations = sol.stats.iterations;
-    rec.solve_time_s = sol.stats.setup_s + sol.stats.solve_s;
     let mut r_s = Vec::with_capacity(data.len());
     for (d, z) in data.iter().zip(&vars) {
         let zv = sol.hermitian(z).map_err(|e| e.to_string())?;

@@ -203,3 +203,38 @@ fn invalid_settings_are_rejected_with_the_field_name() {
         other => panic!("{:?}", other.map(|x| x.max_crb_rad2)),
     }
 }
+
+/// A solver that stops after one interior-point iteration fails the first transmit step; with
+/// `retry_on_failure` the step is attempted a second time (recorded), and the run still ends gracefully
+/// with a typed termination and a finite max-CRB (the initial design); without it, no retry is recorded.
+#[test]
+fn failed_sdp_is_retried_once_with_fallback_settings_and_the_run_ends_gracefully() {
+    let r = Realization::new(&small(), 1).unwrap();
+    let b = budgets(&r);
+    for retry in [true, false] {
+        let mut st = Settings::default();
+        st.sdp.max_iter = 1;
+        st.sdp.retry_on_failure = retry;
+        let rec = optimize(
+            &bs_links(&r),
+            &meta(SetupKind::SenseAtBs, &r),
+            &b,
+            Scheme::Proposed,
+            &st,
+            1,
+        )
+        .unwrap();
+        assert!(
+            matches!(
+                rec.termination,
+                irs_design::Termination::SolverFailure { .. }
+            ),
+            "{:?}",
+            rec.termination
+        );
+        assert!(rec.max_crb_rad2.is_finite());
+        let first = &rec.history[1].sdp[0];
+        assert_eq!(first.retried, retry, "{first:?}");
+        assert!(first.status.contains("limit"), "{}", first.status);
+    }
+}
