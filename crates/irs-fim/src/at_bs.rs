@@ -10,9 +10,9 @@
 //! entry of F unchanged up to rounding (tested).
 
 use crate::affine::{AffineFim, AffinePower};
-use crate::fast;
 use crate::link::{ArrayAt, LinkParams};
 use crate::power::{PowerInTheta, PowerProduct};
+use crate::rank_one::RankOneLink;
 use crate::terms::{
     self, affine_in_rs, gamma_of_theta, mean_coefs, mean_fim, omega_of_theta, x_mats, y_mats,
     GammaDep, LemmaTerms, M3,
@@ -22,15 +22,16 @@ use crate::{Fim, FimError, C64};
 use faer::linalg::solvers::Llt;
 use faer::{Mat, MatRef, Par, Side};
 
-/// Sensing at the BS for one IRS link (Section III). Cheap to clone; holds the steering vector and
-/// ζ vectors at the link's angles.
+/// Sensing at the BS for one IRS link (Section III). Holds the steering vector and ζ vectors at the
+/// link's angles and the per-link data of the fast `fim` path (G in split form and, when the N×N
+/// noise form is used, Ḡ Gᵀ: O(NM + N²) numbers, computed once in [`SensingAtBs::new`]).
 #[derive(Debug, Clone)]
 pub struct SensingAtBs {
     link: LinkParams,
     sigma_b2_w: f64,
     irs_at: ArrayAt,
-    /// G in column-major order for the slice kernels of the rank-one fast path.
-    g_cm: Vec<C64>,
+    /// Per-link data of the rank-one fast path (`fim`).
+    fast: RankOneLink,
 }
 
 impl SensingAtBs {
@@ -39,12 +40,12 @@ impl SensingAtBs {
         link.validate()?;
         check_positive("sigma_b2_w", sigma_b2_w)?;
         let irs_at = ArrayAt::new(&link.irs, link.theta_rad, link.phi_rad);
-        let g_cm = fast::col_major(link.g());
+        let fast = RankOneLink::new_bs(link.g(), &irs_at, link.sigma_r2_w / sigma_b2_w);
         Ok(SensingAtBs {
             link,
             sigma_b2_w,
             irs_at,
-            g_cm,
+            fast,
         })
     }
 
@@ -129,39 +130,12 @@ impl SensingAtBs {
     /// ξ = [θ, φ, Re β, Im β] for transmit covariance `r_s` (M×M Hermitian, W) and reflection
     /// coefficients `psi` (length N).
     ///
-    /// Cost: one M×M Cholesky factorisation, O(NM²) to form R_w, and O(M²) per R_s product;
-    /// the rank-one structure E = β a aᵀ reduces everything else to 3×3 Gram matrices.
+    /// Cost: one Cholesky factorisation, of R̃ (M×M, O(NM²) to form) or of its Woodbury form
+    /// (N×N, O(N²) to form from data precomputed per link), whichever is cheaper for (M, N);
+    /// 3NM for U = GᵀΨ[a, ȧ_θ, ȧ_φ] and 1.5M² for the R_s products. The rank-one structure
+    /// E = β a aᵀ reduces everything else to 3×3 Gram matrices (see `rank_one.rs`). No allocation.
     pub fn fim(&self, r_s: MatRef<'_, C64>, psi: &[C64]) -> Result<Fim, FimError> {
-        check_hermitian("r_s", r_s, self.m())?;
-        check_vec("psi", psi, self.n())?;
-        let (m, n) = (self.m(), self.n());
-        let w = fast_w(&self.irs_at, psi);
-        let mut u = vec![ZERO; 3 * m];
-        fast::gt_times3(&self.g_cm, n, m, &w, &mut u);
-        let d: Vec<f64> = psi.iter().map(|p| p.norm_sqr()).collect();
-        let mut l = vec![ZERO; m * m];
-        fast::noise_gram(
-            &self.g_cm,
-            n,
-            m,
-            &d,
-            self.link.sigma_r2_w / self.sigma_b2_w,
-            &mut l,
-        );
-        if !fast::cholesky(&mut l, m) {
-            return Err(FimError::NotPositiveDefinite { field: "psi" });
-        }
-        let mut z = u.clone();
-        for k in 0..3 {
-            fast::forward_solve(&l, m, &mut z[k * m..(k + 1) * m]);
-        }
-        let mut gamma = [[ZERO; 3]; 3];
-        for a in 0..3 {
-            for c in 0..3 {
-                gamma[a][c] = crate::util::dotc(&z[a * m..(a + 1) * m], &z[c * m..(c + 1) * m]);
-            }
-        }
-        let omega = fast::omega3(&u, m, r_s);
+        let (gamma, omega) = self.fast.grams_bs(r_s, psi)?;
         Ok(Fim(mean_fim(&gamma, &omega, &self.coefs())))
     }
 
@@ -354,18 +328,6 @@ impl SensingAtBs {
             ],
         })
     }
-}
-
-/// w_k = ψ ∘ ζ_k ∘ a, k = 0, 1, 2.
-pub(crate) fn fast_w(arr: &ArrayAt, psi: &[C64]) -> [Vec<C64>; 3] {
-    let w = |k: usize| -> Vec<C64> {
-        psi.iter()
-            .zip(&arr.zeta[k])
-            .zip(&arr.a)
-            .map(|((p, z), a)| p * z * a)
-            .collect()
-    };
-    [w(0), w(1), w(2)]
 }
 
 /// u_k = Gᵀ(ψ ∘ ζ_k ∘ a), k = 0, 1, 2 (M×3).

@@ -9,10 +9,10 @@
 //! (Sherman–Morrison; no factorisation at all), the 1/σ_s² applied at the end.
 
 use crate::affine::{AffineFim, AffinePower};
-use crate::at_bs::{fast_w, gh_d_g, r1, u_vectors};
-use crate::fast;
+use crate::at_bs::{gh_d_g, r1, u_vectors};
 use crate::link::{ArrayAt, LinkParams};
 use crate::power::PowerInTheta;
+use crate::rank_one::RankOneLink;
 use crate::terms::{
     self, add, affine_in_rs, cov_fim, mean_coefs, mean_fim, omega_of_theta, x_mats, GammaDep,
     LemmaTerms, M3,
@@ -29,9 +29,10 @@ pub struct SensingAtIrs {
     sensors: Upa,
     sigma_s2_w: f64,
     irs_at: ArrayAt,
-    sensor_x: [Vec<C64>; 3],
-    /// G in column-major order for the slice kernels of the rank-one fast path.
-    g_cm: Vec<C64>,
+    /// x_aᴴ x_c of the sensor vectors (independent of ψ and R_s).
+    sensor_gram: M3,
+    /// Per-link data of the rank-one fast path (`fim`).
+    fast: RankOneLink,
 }
 
 impl SensingAtIrs {
@@ -48,14 +49,20 @@ impl SensingAtIrs {
             sens_at.derivative(1),
             sens_at.derivative(2),
         ];
-        let g_cm = fast::col_major(link.g());
+        let mut sensor_gram = [[ZERO; 3]; 3];
+        for a in 0..3 {
+            for c in 0..3 {
+                sensor_gram[a][c] = dotc(&sensor_x[a], &sensor_x[c]);
+            }
+        }
+        let fast = RankOneLink::new(link.g(), &irs_at);
         Ok(SensingAtIrs {
-            g_cm,
+            sensor_gram,
+            fast,
             link,
             sensors,
             sigma_s2_w,
             irs_at,
-            sensor_x,
         })
     }
 
@@ -99,14 +106,14 @@ impl SensingAtIrs {
     /// Γ_ac = x_aᴴ R̃⁻¹ x_c with R̃⁻¹ = I − κ/(1 + κ‖ā‖²) ā āᴴ.
     fn gamma(&self, tr_theta: f64) -> M3 {
         let kappa = self.kappa_per_trace() * tr_theta;
-        let x = &self.sensor_x;
-        let a0: [C64; 3] = [dotc(&x[0], &x[0]), dotc(&x[1], &x[0]), dotc(&x[2], &x[0])];
+        let x = &self.sensor_gram;
+        let a0: [C64; 3] = [x[0][0], x[1][0], x[2][0]];
         let eta = kappa / (1.0 + kappa * a0[0].re);
         let mut g = [[ZERO; 3]; 3];
         for a in 0..3 {
             for c in 0..3 {
                 // x_aᴴ x_c − η (x_aᴴ ā)(āᴴ x_c); āᴴ x_c = conj(x_cᴴ ā).
-                g[a][c] = dotc(&x[a], &x[c]) - a0[a] * a0[c].conj() * eta;
+                g[a][c] = x[a][c] - a0[a] * a0[c].conj() * eta;
             }
         }
         g
@@ -136,17 +143,12 @@ impl SensingAtIrs {
 
     /// Proposition 2 (eqs. 40–41, corrected — see `docs/errata.md`): the 4×4 FIM over
     /// ξ = [θ, φ, Re β, Im β] for `r_s` (M×M Hermitian, W) and `psi` (length N).
-    /// Cost: O(NM) for u, O(M²) for the R_s products, O(N̄) for the Gram matrix.
+    /// Cost: 3NM for U = GᵀΨ[a, ȧ_θ, ȧ_φ], 1.5M² for the R_s products, O(1) for the sensor Gram
+    /// matrix (precomputed per link; see `rank_one.rs`).
     pub fn fim(&self, r_s: MatRef<'_, C64>, psi: &[C64]) -> Result<Fim, FimError> {
-        check_hermitian("r_s", r_s, self.m())?;
-        check_vec("psi", psi, self.n())?;
+        let omega = self.fast.omega_irs(r_s, psi)?;
         let tr: f64 = psi.iter().map(|p| p.norm_sqr()).sum();
-        let (m, n) = (self.m(), self.n());
-        let w = fast_w(&self.irs_at, psi);
-        let mut u = vec![ZERO; 3 * m];
-        fast::gt_times3(&self.g_cm, n, m, &w, &mut u);
         let gamma = self.gamma(tr);
-        let omega = fast::omega3(&u, m, r_s);
         Ok(Fim(add(
             mean_fim(&gamma, &omega, &self.coefs()),
             self.cov_part(&gamma, tr),

@@ -29,6 +29,7 @@ mod fim;
 pub mod generic;
 mod link;
 mod power;
+mod rank_one;
 mod setup;
 mod terms;
 mod util;

@@ -8,7 +8,7 @@ pub(crate) const ONE: C64 = C64 { re: 1.0, im: 0.0 };
 pub(crate) const J: C64 = C64 { re: 0.0, im: 1.0 };
 
 /// Relative asymmetry above which a matrix is rejected as non-Hermitian.
-const HERMITIAN_TOL: f64 = 1e-8;
+pub(crate) const HERMITIAN_TOL: f64 = 1e-8;
 
 pub(crate) fn check_shape(
     field: &'static str,
