@@ -3,7 +3,7 @@
 
 use crate::error::{check_finite_c, check_positive, EstimateError};
 use crate::model::{LinkModel, Receiver};
-use crate::search::{Axis, Form, Grid, LogObjective, Refined};
+use crate::search::{clean_simd_state, Axis, Grid, GridBasis, Layout, LogObjective, Refined, Term};
 use faer::linalg::solvers::Solve;
 use faer::{Mat, MatRef, Side};
 use irs_array::Upa;
@@ -183,12 +183,16 @@ fn to_angles(u: f64, v: f64, projected: bool, edge_tol: f64) -> (f64, f64, f64, 
 /// threshold ln(cells/p_fa) is a Bonferroni bound over the grid cells.
 #[derive(Debug, Clone)]
 pub struct MlDoaEstimator {
-    x_axis: Axis,
-    z_conj_axis: Axis,
-    w: Mat<C64>,  // Mpᴴ R⁻¹, dim_x × n_rx
-    v: Mat<C64>,  // Sᴴ Gᴴ Ψ̄, T × N
-    d1: Vec<C64>, // Mpᴴ R⁻¹ Mp
-    d2: Vec<C64>, // Ψ G S Sᴴ Gᴴ Ψ̄
+    w: Mat<C64>, // Mpᴴ R⁻¹, dim_x × n_rx
+    v: Mat<C64>, // Sᴴ Gᴴ Ψ̄, T × N
+    /// How K (dim_x × N) of the numerator folds onto its trigonometric polynomial.
+    n_layout: Layout,
+    /// The numerator's steering tables on the grid.
+    n_basis: GridBasis,
+    /// −½ ln d₁ and −½ ln d₂ (d₁ = pᴴ Mpᴴ R⁻¹ Mp p, d₂ = qᵀ Ψ G S Sᴴ Gᴴ Ψ̄ q̄): echo-independent.
+    denominators: [Term; 2],
+    /// The denominators' terms summed on the grid (−∞ outside the visible region).
+    denominators_on_grid: Vec<f64>,
     n_rx: usize,
     t: usize,
     grid: Grid,
@@ -248,19 +252,43 @@ impl MlDoaEstimator {
         let gh_psibar = gt_psi.conjugate().to_owned();
         let v = s.adjoint() * &gh_psibar;
         let d2m = v.adjoint() * &v;
+        clean_simd_state();
         let z_conj_axis = Axis::new(link.irs(), true);
         let grid = Grid::new(
             x_axis.aperture_wl() + z_conj_axis.aperture_wl(),
             config.oversample,
         );
         let threshold = (grid.cells() as f64 / config.p_fa).ln();
+        let n_layout = Layout::new(&x_axis, &z_conj_axis);
+        let n_basis = n_layout.grid_basis(&grid);
+        let d1_layout = Layout::new(&x_axis, &x_axis);
+        let d2_layout = Layout::new(&z_conj_axis, &z_conj_axis);
+        let denominators = [
+            Term {
+                poly: d1_layout.fold(&to_mat_vec(d1m.as_ref())),
+                weight: -0.5,
+            },
+            Term {
+                poly: d2_layout.fold(&to_mat_vec(d2m.as_ref())),
+                weight: -0.5,
+            },
+        ];
+        let mut denominators_on_grid = vec![0.0; grid.us.len() * grid.vs.len()];
+        for (term, layout) in denominators.iter().zip([&d1_layout, &d2_layout]) {
+            term.poly.add_log_on_grid(
+                &grid,
+                &layout.grid_basis(&grid),
+                term.weight,
+                &mut denominators_on_grid,
+            );
+        }
         Ok(Self {
-            x_axis,
-            z_conj_axis,
             w,
             v,
-            d1: to_mat_vec(d1m.as_ref()),
-            d2: to_mat_vec(d2m.as_ref()),
+            n_layout,
+            n_basis,
+            denominators,
+            denominators_on_grid,
             n_rx: link.n_rx(),
             t: s.ncols(),
             grid,
@@ -279,30 +307,21 @@ impl MlDoaEstimator {
         self.threshold
     }
 
+    /// ln J = ln|n|² − ½ ln d₁² − ½ ln d₂² as terms [n, d₁, d₂].
     fn objective(&self, y: MatRef<'_, C64>) -> LogObjective {
         // K = Mpᴴ R⁻¹ Y Sᴴ Gᴴ Ψ̄ = W (Y V): dim_x × N.
         let yv = y * &self.v;
         let k = &self.w * &yv;
+        clean_simd_state();
+        let [d1, d2] = self.denominators.clone();
         LogObjective {
-            forms: vec![
-                Form {
-                    alpha: self.x_axis,
-                    beta: self.z_conj_axis,
-                    k: to_mat_vec(k.as_ref()),
+            terms: vec![
+                Term {
+                    poly: self.n_layout.fold(&to_mat_vec(k.as_ref())),
                     weight: 1.0,
                 },
-                Form {
-                    alpha: self.x_axis,
-                    beta: self.x_axis,
-                    k: self.d1.clone(),
-                    weight: -0.5,
-                },
-                Form {
-                    alpha: self.z_conj_axis,
-                    beta: self.z_conj_axis,
-                    k: self.d2.clone(),
-                    weight: -0.5,
-                },
+                d1,
+                d2,
             ],
         }
     }
@@ -323,14 +342,19 @@ impl MlDoaEstimator {
             (0..y.ncols()).flat_map(|j| (0..y.nrows()).map(move |i| y[(i, j)])),
         )?;
         let obj = self.objective(y);
-        let best = search(&obj, &self.grid, &self.config);
+        // The denominators' grid values are precomputed; only the numerator's are added.
+        let mut values = self.denominators_on_grid.clone();
+        obj.terms[0]
+            .poly
+            .add_log_on_grid(&self.grid, &self.n_basis, 1.0, &mut values);
+        let best = search(&obj, &self.grid, &values, &self.config);
         let (theta, phi, u, v, edge) =
             to_angles(best.u, best.v, best.projected, self.config.edge_tol);
         // β̂ = n / (d1 d2) at the refined maximiser; J = |n|²/(d1 d2) = exp(objective).
-        let f = &obj.forms;
-        let n = form_at(&f[0], best.u, best.v);
-        let d1 = form_at(&f[1], best.u, best.v).re;
-        let d2 = form_at(&f[2], best.u, best.v).re;
+        let f = &obj.terms;
+        let n = f[0].poly.value(best.u, best.v);
+        let d1 = f[1].poly.value(best.u, best.v).re;
+        let d2 = f[2].poly.value(best.u, best.v).re;
         let beta = n / (d1 * d2);
         let stat = n.norm_sqr() / (d1 * d2);
         let est = DoaEstimate {
@@ -362,14 +386,10 @@ fn gate(est: DoaEstimate, stat: f64, threshold: f64) -> DoaOutcome {
     }
 }
 
-fn form_at(f: &Form, u: f64, v: f64) -> C64 {
-    f.value(u, v)
-}
-
-/// Coarse grid, peak picking, Newton refinement of the best `candidates` peaks.
-fn search(obj: &LogObjective, grid: &Grid, config: &DoaConfig) -> Refined {
-    let values = obj.on_grid(grid);
-    let peaks = obj.grid_peaks(grid, &values, config.candidates);
+/// Peak picking on the grid values `values` of `obj`, Newton refinement of the best `candidates`
+/// peaks.
+fn search(obj: &LogObjective, grid: &Grid, values: &[f64], config: &DoaConfig) -> Refined {
+    let peaks = obj.grid_peaks(grid, values, config.candidates);
     // Refine only peaks whose grid value is within 1.0 (natural-log units) of the best one. The
     // grid's worst-case sampling loss at oversample 2 is ≈ 0.5 (a peak half a step from a grid point
     // in u and v), so a peak further below cannot overtake the best after refinement; aliases of the
@@ -442,20 +462,21 @@ pub fn music(
         .map_err(|_| EstimateError::Numerical {
             what: "eigendecomposition of the sample covariance",
         })?;
+    clean_simd_state();
     let u = evd.U();
     let es: Vec<C64> = (0..nb).map(|i| u[(i, nb - 1)]).collect();
-    let proj = Mat::from_fn(nb, nb, |i, j| es[i] * es[j].conj());
+    // |āᴴ e_s e_sᴴ ā| = |āᴴ e_s|²: the rank-one projector's form is the linear form āᴴ e_s squared.
     let axis = Axis::new(sensors, false);
+    let layout = Layout::new(&axis, &Axis::unit());
     let obj = LogObjective {
-        forms: vec![Form {
-            alpha: axis,
-            beta: axis,
-            k: to_mat_vec(proj.as_ref()),
-            weight: 0.5,
+        terms: vec![Term {
+            poly: layout.fold(&es),
+            weight: 1.0,
         }],
     };
     let grid = Grid::new(axis.aperture_wl(), config.oversample);
-    let best = search(&obj, &grid, config);
+    let values = obj.on_grid(&grid, &[&layout.grid_basis(&grid)]);
+    let best = search(&obj, &grid, &values, config);
     let (theta, phi, uu, vv, edge) = to_angles(best.u, best.v, best.projected, config.edge_tol);
     let a = sensors.steering(theta, phi);
     let mut energy = 0.0;

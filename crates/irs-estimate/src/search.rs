@@ -5,12 +5,35 @@
 //! element n = i_v n_h + i_h is linear: 2π(d_v i_v u + d_h i_h v) (eqs. 2–4, 28–30). The objective
 //! is invariant under this re-parametrisation, so its maximiser maps to the (θ, φ) maximiser; Newton
 //! steps stay well defined at the edge of the visible region u² + v² ≤ 1 where ∂(u, v)/∂(θ, φ) is
-//! singular. Each steering vector factors as a_v(u) ⊗ a_h(v), so a form αᴴKβ on the grid costs
-//! O(dim α · dim β) per v-column plus O(n_v,α n_v,β) per point.
+//! singular.
+//!
+//! A form αᴴKβ is a separable 2-D trigonometric polynomial in (u, v): its (r, c) term has phase
+//! (k_β,v j_v − k_α,v i_v) u + (k_β,h j_h − k_α,h i_h) v. [`Layout`] collects the distinct u- and
+//! v-frequencies once per pair of axes (with equal spacings, e.g. an IRS with itself, the
+//! (2n_v − 1)(2n_h − 1) co-array lags instead of (n_v n_h)² terms) and folds K onto them
+//! ([`Trig2`]); the value and its (u, v) derivatives then cost O(P·Q) after P + Q complex
+//! exponentials, and a grid is a product of small matrices with per-grid steering tables
+//! ([`GridBasis`]) that are computed once.
 
 use irs_array::Upa;
 use num_complex::Complex64 as C64;
 use std::f64::consts::TAU;
+
+const ZERO: C64 = C64::new(0.0, 0.0);
+
+/// Leaves the upper halves of the AVX registers clean (`vzeroupper`) when the CPU has AVX.
+///
+/// faer's AVX-512 matrix-product kernels return with them dirty; this crate's scalar code is built
+/// for baseline x86-64 (SSE encodings), and every SSE instruction that follows then pays the
+/// AVX–SSE transition penalty: on the 2-core Xeon of this workspace the grid tables and Newton steps
+/// ran 20–40× slower after one faer product until the next `vzeroupper`. Call after faer products
+/// and before the scalar loops.
+pub(crate) fn clean_simd_state() {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(avx) = faer::traits::pulp::core_arch::x86::Avx::try_new() {
+        avx._mm256_zeroupper();
+    }
+}
 
 /// A UPA's steering vector as a function of (u, v), optionally conjugated.
 #[derive(Debug, Clone, Copy)]
@@ -32,6 +55,16 @@ impl Axis {
             kh: s * TAU * upa.d_h_wl(),
         }
     }
+    /// The constant 1 (a single element with no phase): αᴴ K with K a column vector is the form
+    /// αᴴ K β with β this axis.
+    pub(crate) fn unit() -> Self {
+        Self {
+            n_v: 1,
+            n_h: 1,
+            kv: 0.0,
+            kh: 0.0,
+        }
+    }
     pub(crate) fn len(&self) -> usize {
         self.n_v * self.n_h
     }
@@ -41,91 +74,274 @@ impl Axis {
         let ah = (self.n_h.max(2) - 1) as f64 * self.kh.abs() / TAU;
         av.max(ah)
     }
-    fn vert(&self, u: f64, out: &mut Vec<C64>) {
-        out.clear();
-        out.extend((0..self.n_v).map(|i| C64::cis(self.kv * i as f64 * u)));
-    }
-    fn horiz(&self, v: f64, out: &mut Vec<C64>) {
-        out.clear();
-        out.extend((0..self.n_h).map(|i| C64::cis(self.kh * i as f64 * v)));
-    }
-    /// The vector alone.
-    fn steering(&self, u: f64, v: f64) -> Vec<C64> {
-        let mut out = Vec::with_capacity(self.len());
-        for i_v in 0..self.n_v {
-            for i_h in 0..self.n_h {
-                out.push(C64::cis(
-                    self.kv * i_v as f64 * u + self.kh * i_h as f64 * v,
-                ));
-            }
-        }
-        out
-    }
-    /// The vector and its (u, v) derivatives: [x, x_u, x_v, x_uu, x_uv, x_vv].
-    fn with_derivatives(&self, u: f64, v: f64) -> [Vec<C64>; 6] {
-        let n = self.len();
-        let mut d: [Vec<C64>; 6] = Default::default();
-        for e in d.iter_mut() {
-            e.reserve_exact(n);
-        }
-        for i_v in 0..self.n_v {
-            for i_h in 0..self.n_h {
-                let cu = self.kv * i_v as f64;
-                let cv = self.kh * i_h as f64;
-                let x = C64::cis(cu * u + cv * v);
-                let j = C64::new(0.0, 1.0);
-                d[0].push(x);
-                d[1].push(j * cu * x);
-                d[2].push(j * cv * x);
-                d[3].push(-cu * cu * x);
-                d[4].push(-cu * cv * x);
-                d[5].push(-cv * cv * x);
-            }
-        }
-        d
-    }
 }
 
-/// One term w·ln|αᴴ K β|² of a log-objective. `k` is column-major, rows = dim α, cols = dim β.
+/// The distinct frequencies along one direction (u or v) of a form αᴴKβ and, for every pair
+/// (index of α, index of β) along it, which of them the pair's term has.
 #[derive(Debug, Clone)]
-pub(crate) struct Form {
-    pub alpha: Axis,
-    pub beta: Axis,
-    pub k: Vec<C64>,
-    pub weight: f64,
+struct Frequencies {
+    /// Distinct frequencies, ascending.
+    w: Vec<f64>,
+    /// `index[i_α · n_β + j_β]` → position in `w` of k_β j_β − k_α i_α.
+    index: Vec<usize>,
 }
 
-impl Form {
-    /// αᴴ K β at (u, v).
-    pub(crate) fn value(&self, u: f64, v: f64) -> C64 {
-        self.value_at(u, v)
-    }
-    fn value_at(&self, u: f64, v: f64) -> C64 {
-        let a = self.alpha.steering(u, v);
-        let b = self.beta.steering(u, v);
-        bilinear(&a, &self.k, &b)
-    }
-}
-
-/// αᴴ K β with K column-major (dim α × dim β).
-fn bilinear(a: &[C64], k: &[C64], b: &[C64]) -> C64 {
-    let ra = a.len();
-    let mut acc = C64::new(0.0, 0.0);
-    for (j, bj) in b.iter().enumerate() {
-        let col = &k[j * ra..(j + 1) * ra];
-        let mut s = C64::new(0.0, 0.0);
-        for (ai, kij) in a.iter().zip(col) {
-            s += ai.conj() * kij;
+impl Frequencies {
+    fn new(k_alpha: f64, n_alpha: usize, k_beta: f64, n_beta: usize) -> Self {
+        let raw: Vec<f64> = (0..n_alpha)
+            .flat_map(|i| (0..n_beta).map(move |j| k_beta * j as f64 - k_alpha * i as f64))
+            .collect();
+        // Frequencies equal up to round-off (k j − k i against k (j − i)) are one co-array lag.
+        let tol = 1e-12 * raw.iter().fold(1.0_f64, |m, w| m.max(w.abs()));
+        let mut order: Vec<usize> = (0..raw.len()).collect();
+        order.sort_by(|&a, &b| raw[a].total_cmp(&raw[b]));
+        let mut w: Vec<f64> = Vec::new();
+        let mut index = vec![0; raw.len()];
+        for i in order {
+            if w.last().is_none_or(|&last| raw[i] - last > tol) {
+                w.push(raw[i]);
+            }
+            index[i] = w.len() - 1;
         }
-        acc += s * bj;
+        Self { w, index }
     }
-    acc
+}
+
+/// The common difference Δ when `w` (ascending) is an arithmetic progression w_p = w_0 + pΔ up to
+/// round-off (always so for co-array lags of equally spaced arrays).
+fn common_step(w: &[f64]) -> Option<f64> {
+    let n = w.len();
+    if n < 2 {
+        return None;
+    }
+    let step = (w[n - 1] - w[0]) / (n - 1) as f64;
+    let tol = 1e-12 * w.iter().fold(1.0_f64, |m, x| m.max(x.abs()));
+    w.iter()
+        .enumerate()
+        .all(|(p, &x)| (x - (w[0] + p as f64 * step)).abs() <= tol)
+        .then_some(step)
+}
+
+/// `out[p] = e^{i w_p x}`: by the recurrence e_{p+1} = e_p e^{iΔx} (two complex exponentials, a
+/// relative error of about p ulp) when the frequencies are equally spaced by Δ = `step`, else one
+/// complex exponential each.
+fn phasors(w: &[f64], step: Option<f64>, x: f64, out: &mut [C64]) {
+    match step {
+        Some(d) => {
+            let r = C64::cis(d * x);
+            let mut e = C64::cis(w[0] * x);
+            for o in out.iter_mut() {
+                *o = e;
+                e *= r;
+            }
+        }
+        None => {
+            for (o, &wi) in out.iter_mut().zip(w) {
+                *o = C64::cis(wi * x);
+            }
+        }
+    }
+}
+
+/// How the entries of K (column-major, dim α × dim β) of a form αᴴKβ fold onto the coefficients
+/// of a [`Trig2`]. Depends only on the two axes: build once, fold many K.
+#[derive(Debug, Clone)]
+pub(crate) struct Layout {
+    wu: Vec<f64>,
+    wv: Vec<f64>,
+    u_step: Option<f64>,
+    v_step: Option<f64>,
+    /// `target[c · dim α + r]` → index in the P×Q (row-major) coefficient array.
+    target: Vec<usize>,
+}
+
+impl Layout {
+    pub(crate) fn new(alpha: &Axis, beta: &Axis) -> Self {
+        let fu = Frequencies::new(alpha.kv, alpha.n_v, beta.kv, beta.n_v);
+        let fv = Frequencies::new(alpha.kh, alpha.n_h, beta.kh, beta.n_h);
+        let q = fv.w.len();
+        let mut target = Vec::with_capacity(alpha.len() * beta.len());
+        for c in 0..beta.len() {
+            let (jv, jh) = (c / beta.n_h, c % beta.n_h);
+            for r in 0..alpha.len() {
+                let (iv, ih) = (r / alpha.n_h, r % alpha.n_h);
+                let p = fu.index[iv * beta.n_v + jv];
+                let qi = fv.index[ih * beta.n_h + jh];
+                target.push(p * q + qi);
+            }
+        }
+        Self {
+            u_step: common_step(&fu.w),
+            v_step: common_step(&fv.w),
+            wu: fu.w,
+            wv: fv.w,
+            target,
+        }
+    }
+
+    /// αᴴKβ as a trigonometric polynomial; `k` column-major (dim α × dim β).
+    pub(crate) fn fold(&self, k: &[C64]) -> Trig2 {
+        assert_eq!(k.len(), self.target.len(), "K has the layout's shape");
+        let mut c = vec![ZERO; self.wu.len() * self.wv.len()];
+        for (kx, &t) in k.iter().zip(&self.target) {
+            c[t] += kx;
+        }
+        Trig2 {
+            wu: self.wu.clone(),
+            wv: self.wv.clone(),
+            u_step: self.u_step,
+            v_step: self.v_step,
+            c,
+        }
+    }
+
+    /// The steering tables of this layout's frequencies on `grid`.
+    pub(crate) fn grid_basis(&self, grid: &Grid) -> GridBasis {
+        let table = |w: &[f64], step: Option<f64>, xs: &[f64]| -> Vec<C64> {
+            let mut t = vec![ZERO; w.len() * xs.len()];
+            for (row, &x) in t.chunks_exact_mut(w.len()).zip(xs) {
+                phasors(w, step, x, row);
+            }
+            t
+        };
+        GridBasis {
+            eu: table(&self.wu, self.u_step, &grid.us),
+            ev: table(&self.wv, self.v_step, &grid.vs),
+        }
+    }
+}
+
+/// e^{i wu_p u} and e^{i wv_q v} on every grid coordinate (row-major: [iu][p], [iv][q]).
+#[derive(Debug, Clone)]
+pub(crate) struct GridBasis {
+    eu: Vec<C64>,
+    ev: Vec<C64>,
+}
+
+/// f(u, v) = Σ_p Σ_q e^{i wu_p u} c_pq e^{i wv_q v}; `c` row-major P × Q.
+#[derive(Debug, Clone)]
+pub(crate) struct Trig2 {
+    wu: Vec<f64>,
+    wv: Vec<f64>,
+    /// Common differences of `wu` / `wv` when equally spaced (see [`phasors`]).
+    u_step: Option<f64>,
+    v_step: Option<f64>,
+    c: Vec<C64>,
+}
+
+/// Runs `f` on a zeroed scratch slice of length `n` (on the stack when small).
+fn with_scratch<R>(n: usize, f: impl FnOnce(&mut [C64]) -> R) -> R {
+    const STACK: usize = 32;
+    if n <= STACK {
+        let mut buf = [ZERO; STACK];
+        f(&mut buf[..n])
+    } else {
+        f(&mut vec![ZERO; n])
+    }
+}
+
+impl Trig2 {
+    /// f(u, v).
+    pub(crate) fn value(&self, u: f64, v: f64) -> C64 {
+        let (p, q) = (self.wu.len(), self.wv.len());
+        with_scratch(p + q, |buf| {
+            let (eu, ev) = buf.split_at_mut(p);
+            phasors(&self.wu, self.u_step, u, eu);
+            phasors(&self.wv, self.v_step, v, ev);
+            let mut f = ZERO;
+            for (row, e) in self.c.chunks_exact(q).zip(eu.iter()) {
+                let mut s = ZERO;
+                for (cq, eq) in row.iter().zip(ev.iter()) {
+                    s += cq * eq;
+                }
+                f += e * s;
+            }
+            f
+        })
+    }
+
+    /// [f, f_u, f_v, f_uu, f_uv, f_vv] at (u, v).
+    pub(crate) fn with_derivatives(&self, u: f64, v: f64) -> [C64; 6] {
+        let (p, q) = (self.wu.len(), self.wv.len());
+        with_scratch(p + q, |buf| {
+            let (eu, ev) = buf.split_at_mut(p);
+            phasors(&self.wu, self.u_step, u, eu);
+            phasors(&self.wv, self.v_step, v, ev);
+            // Real-weighted sums; the factors i and −1 of the derivatives are applied at the end.
+            let (mut f, mut fa, mut faa, mut g1, mut ga1, mut g2) =
+                (ZERO, ZERO, ZERO, ZERO, ZERO, ZERO);
+            for ((row, &a), &e) in self.c.chunks_exact(q).zip(&self.wu).zip(eu.iter()) {
+                let (mut s0, mut s1, mut s2) = (ZERO, ZERO, ZERO);
+                for ((cq, eq), &b) in row.iter().zip(ev.iter()).zip(&self.wv) {
+                    let t = cq * eq;
+                    s0 += t;
+                    s1 += t * b;
+                    s2 += t * (b * b);
+                }
+                let (e0, e1) = (e * s0, e * s1);
+                f += e0;
+                fa += e0 * a;
+                faa += e0 * (a * a);
+                g1 += e1;
+                ga1 += e1 * a;
+                g2 += e * s2;
+            }
+            let i = C64::new(0.0, 1.0);
+            [f, i * fa, i * g1, -faa, -ga1, -g2]
+        })
+    }
+
+    /// Adds `weight · ln|f|²` at every grid point inside the visible region to `out` (row-major
+    /// [iu][iv]) and sets the points outside it to −∞. `basis` must be this polynomial's layout's.
+    pub(crate) fn add_log_on_grid(
+        &self,
+        grid: &Grid,
+        basis: &GridBasis,
+        weight: f64,
+        out: &mut [f64],
+    ) {
+        let (nu, nv) = (grid.us.len(), grid.vs.len());
+        let (p, q) = (self.wu.len(), self.wv.len());
+        assert!(basis.eu.len() == nu * p && basis.ev.len() == nv * q && out.len() == nu * nv);
+        // T = C Evᵀ (P × nv, row-major), then f = Eu T.
+        let mut t = vec![ZERO; p * nv];
+        for (row_c, row_t) in self.c.chunks_exact(q).zip(t.chunks_exact_mut(nv)) {
+            for (tv, ev) in row_t.iter_mut().zip(basis.ev.chunks_exact(q)) {
+                let mut s = ZERO;
+                for (cq, eq) in row_c.iter().zip(ev) {
+                    s += cq * eq;
+                }
+                *tv = s;
+            }
+        }
+        for (iu, eu) in basis.eu.chunks_exact(p).enumerate() {
+            for iv in 0..nv {
+                let o = &mut out[iu * nv + iv];
+                if !grid.inside(iu, iv) {
+                    *o = f64::NEG_INFINITY;
+                    continue;
+                }
+                let mut f = ZERO;
+                for (ep, row_t) in eu.iter().zip(t.chunks_exact(nv)) {
+                    f += ep * row_t[iv];
+                }
+                *o += weight * f.norm_sqr().ln();
+            }
+        }
+    }
+}
+
+/// One term w·ln|f|² of a log-objective.
+#[derive(Debug, Clone)]
+pub(crate) struct Term {
+    pub poly: Trig2,
+    pub weight: f64,
 }
 
 /// A sum of weighted log-magnitudes of forms, maximised over (u, v).
 #[derive(Debug, Clone)]
 pub(crate) struct LogObjective {
-    pub forms: Vec<Form>,
+    pub terms: Vec<Term>,
 }
 
 /// A coarse grid of the visible region u² + v² ≤ 1.
@@ -181,9 +397,9 @@ pub(crate) struct Refined {
 
 impl LogObjective {
     pub(crate) fn value(&self, u: f64, v: f64) -> f64 {
-        self.forms
+        self.terms
             .iter()
-            .map(|f| f.weight * f.value_at(u, v).norm_sqr().ln())
+            .map(|t| t.weight * t.poly.value(u, v).norm_sqr().ln())
             .sum()
     }
 
@@ -193,25 +409,9 @@ impl LogObjective {
         let mut val = 0.0;
         let mut g = [0.0; 2];
         let mut h = [[0.0; 2]; 2];
-        for form in &self.forms {
-            let a = form.alpha.with_derivatives(u, v);
-            let b = form.beta.with_derivatives(u, v);
-            let k = &form.k;
-            // f and derivatives by the product rule over α and β.
-            let f = bilinear(&a[0], k, &b[0]);
-            let fu = bilinear(&a[1], k, &b[0]) + bilinear(&a[0], k, &b[1]);
-            let fv = bilinear(&a[2], k, &b[0]) + bilinear(&a[0], k, &b[2]);
-            let fuu = bilinear(&a[3], k, &b[0])
-                + 2.0 * bilinear(&a[1], k, &b[1])
-                + bilinear(&a[0], k, &b[3]);
-            let fuv = bilinear(&a[4], k, &b[0])
-                + bilinear(&a[1], k, &b[2])
-                + bilinear(&a[2], k, &b[1])
-                + bilinear(&a[0], k, &b[4]);
-            let fvv = bilinear(&a[5], k, &b[0])
-                + 2.0 * bilinear(&a[2], k, &b[2])
-                + bilinear(&a[0], k, &b[5]);
-            let w = form.weight;
+        for term in &self.terms {
+            let [f, fu, fv, fuu, fuv, fvv] = term.poly.with_derivatives(u, v);
+            let w = term.weight;
             val += w * f.norm_sqr().ln();
             let (ru, rv) = (fu / f, fv / f);
             g[0] += 2.0 * w * ru.re;
@@ -225,70 +425,13 @@ impl LogObjective {
     }
 
     /// The objective on every grid point (row-major [iu][iv]); points outside the visible region
-    /// get −∞. Uses the Kronecker factorisation of each steering vector.
-    pub(crate) fn on_grid(&self, grid: &Grid) -> Vec<f64> {
-        let (nu, nv) = (grid.us.len(), grid.vs.len());
-        let mut out = vec![0.0; nu * nv];
-        let mut ah = Vec::new();
-        let mut bh = Vec::new();
-        let mut inner = Vec::new();
-        let mut kb = Vec::new();
-        for form in &self.forms {
-            let (al, be) = (&form.alpha, &form.beta);
-            let ra = al.len();
-            // Vertical factors for every u, computed once per form.
-            let mut av_all = Vec::with_capacity(nu);
-            let mut bv_all = Vec::with_capacity(nu);
-            let mut tmp = Vec::new();
-            for &u in &grid.us {
-                al.vert(u, &mut tmp);
-                av_all.push(tmp.clone());
-                be.vert(u, &mut tmp);
-                bv_all.push(tmp.clone());
-            }
-            for (iv, &v) in grid.vs.iter().enumerate() {
-                al.horiz(v, &mut ah);
-                be.horiz(v, &mut bh);
-                // kb[r][kb_v] = Σ_b K[r, kb_v·n_hβ + b] β_h[b]   (dim α × n_vβ, row-major)
-                kb.clear();
-                kb.resize(ra * be.n_v, C64::new(0.0, 0.0));
-                for kv in 0..be.n_v {
-                    for (b, bhb) in bh.iter().enumerate() {
-                        let col = &form.k[(kv * be.n_h + b) * ra..(kv * be.n_h + b + 1) * ra];
-                        for (r, kr) in col.iter().enumerate() {
-                            kb[r * be.n_v + kv] += kr * bhb;
-                        }
-                    }
-                }
-                // inner[i][kv] = Σ_a conj(α_h[a]) kb[i·n_hα + a][kv]
-                inner.clear();
-                inner.resize(al.n_v * be.n_v, C64::new(0.0, 0.0));
-                for i in 0..al.n_v {
-                    for (a, aha) in ah.iter().enumerate() {
-                        let r = i * al.n_h + a;
-                        let c = aha.conj();
-                        for kv in 0..be.n_v {
-                            inner[i * be.n_v + kv] += c * kb[r * be.n_v + kv];
-                        }
-                    }
-                }
-                for iu in 0..nu {
-                    if !grid.inside(iu, iv) {
-                        out[iu * nv + iv] = f64::NEG_INFINITY;
-                        continue;
-                    }
-                    let (av, bv) = (&av_all[iu], &bv_all[iu]);
-                    let mut f = C64::new(0.0, 0.0);
-                    for (i, avi) in av.iter().enumerate() {
-                        let mut s = C64::new(0.0, 0.0);
-                        for (kv, bvk) in bv.iter().enumerate() {
-                            s += inner[i * be.n_v + kv] * bvk;
-                        }
-                        f += avi.conj() * s;
-                    }
-                    out[iu * nv + iv] += form.weight * f.norm_sqr().ln();
-                }
-            }
+    /// get −∞. `bases[i]` is the grid basis of term i's layout.
+    pub(crate) fn on_grid(&self, grid: &Grid, bases: &[&GridBasis]) -> Vec<f64> {
+        assert_eq!(bases.len(), self.terms.len());
+        let mut out = vec![0.0; grid.us.len() * grid.vs.len()];
+        for (term, basis) in self.terms.iter().zip(bases) {
+            term.poly
+                .add_log_on_grid(grid, basis, term.weight, &mut out);
         }
         out
     }
@@ -416,6 +559,149 @@ impl LogObjective {
             iterations: it,
             converged,
             projected: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The steering vector of `axis` and its (u, v) derivatives, element by element.
+    fn steering_derivs(axis: &Axis, u: f64, v: f64) -> [Vec<C64>; 6] {
+        let mut d: [Vec<C64>; 6] = Default::default();
+        for i_v in 0..axis.n_v {
+            for i_h in 0..axis.n_h {
+                let (cu, cv) = (axis.kv * i_v as f64, axis.kh * i_h as f64);
+                let x = C64::cis(cu * u + cv * v);
+                let j = C64::new(0.0, 1.0);
+                d[0].push(x);
+                d[1].push(j * cu * x);
+                d[2].push(j * cv * x);
+                d[3].push(-cu * cu * x);
+                d[4].push(-cu * cv * x);
+                d[5].push(-cv * cv * x);
+            }
+        }
+        d
+    }
+
+    /// αᴴ K β with K column-major.
+    fn bilinear(a: &[C64], k: &[C64], b: &[C64]) -> C64 {
+        let mut acc = ZERO;
+        for (j, bj) in b.iter().enumerate() {
+            for (i, ai) in a.iter().enumerate() {
+                acc += ai.conj() * k[j * a.len() + i] * bj;
+            }
+        }
+        acc
+    }
+
+    /// [f, f_u, f_v, f_uu, f_uv, f_vv] of αᴴKβ by the product rule.
+    fn direct(alpha: &Axis, beta: &Axis, k: &[C64], u: f64, v: f64) -> [C64; 6] {
+        let a = steering_derivs(alpha, u, v);
+        let b = steering_derivs(beta, u, v);
+        let f = |i: usize, j: usize| bilinear(&a[i], k, &b[j]);
+        [
+            f(0, 0),
+            f(1, 0) + f(0, 1),
+            f(2, 0) + f(0, 2),
+            f(3, 0) + 2.0 * f(1, 1) + f(0, 3),
+            f(4, 0) + f(1, 2) + f(2, 1) + f(0, 4),
+            f(5, 0) + 2.0 * f(2, 2) + f(0, 5),
+        ]
+    }
+
+    fn pseudo_random_k(n: usize, seed: u64) -> Vec<C64> {
+        let mut x = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let mut next = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+        };
+        (0..n).map(|_| C64::new(next(), next())).collect()
+    }
+
+    fn axes() -> Vec<(Axis, Axis)> {
+        let irs = Upa::half_wavelength(4, 4).unwrap();
+        let odd = Upa::new(3, 5, 0.4, 0.7).unwrap();
+        let (a, ac) = (Axis::new(&irs, false), Axis::new(&irs, true));
+        let (o, oc) = (Axis::new(&odd, false), Axis::new(&odd, true));
+        vec![
+            (a, ac),
+            (a, a),
+            (ac, ac),
+            (o, ac),
+            (oc, a),
+            (o, o),
+            (a, Axis::unit()),
+        ]
+    }
+
+    #[test]
+    fn folded_polynomial_equals_the_form_and_its_derivatives() {
+        for (case, (alpha, beta)) in axes().into_iter().enumerate() {
+            let layout = Layout::new(&alpha, &beta);
+            let k = pseudo_random_k(alpha.len() * beta.len(), case as u64);
+            let poly = layout.fold(&k);
+            let scale: f64 = k.iter().map(|x| x.norm()).sum();
+            for &(u, v) in &[
+                (0.3, -0.2),
+                (-0.9, 0.1),
+                (0.0, 0.0),
+                (0.55, 0.8),
+                (1.2, -1.4),
+            ] {
+                let want = direct(&alpha, &beta, &k, u, v);
+                let got = poly.with_derivatives(u, v);
+                // Each derivative scales with (phase coefficient)² ≤ (2π · 6)².
+                for (d, (g, w)) in got.iter().zip(&want).enumerate() {
+                    assert!(
+                        (g - w).norm() <= 1e-12 * scale * 1500.0,
+                        "case {case} derivative {d} at ({u}, {v}): {g} vs {w}"
+                    );
+                }
+                assert!((poly.value(u, v) - want[0]).norm() <= 1e-12 * scale);
+            }
+        }
+    }
+
+    #[test]
+    fn equal_spacings_fold_onto_co_array_lags() {
+        let irs = Upa::half_wavelength(4, 4).unwrap();
+        let a = Axis::new(&irs, false);
+        let layout = Layout::new(&a, &a);
+        assert_eq!((layout.wu.len(), layout.wv.len()), (7, 7));
+        let layout = Layout::new(&a, &Axis::new(&irs, true));
+        assert_eq!((layout.wu.len(), layout.wv.len()), (7, 7));
+        let odd = Upa::new(3, 5, 0.4, 0.7).unwrap();
+        let layout = Layout::new(&Axis::new(&odd, false), &a);
+        assert_eq!((layout.wu.len(), layout.wv.len()), (12, 20));
+    }
+
+    #[test]
+    fn grid_values_equal_pointwise_values() {
+        for (case, (alpha, beta)) in axes().into_iter().enumerate() {
+            let layout = Layout::new(&alpha, &beta);
+            let k = pseudo_random_k(alpha.len() * beta.len(), 100 + case as u64);
+            let poly = layout.fold(&k);
+            let grid = Grid::new(alpha.aperture_wl() + beta.aperture_wl(), 2.0);
+            let mut out = vec![1.0; grid.us.len() * grid.vs.len()];
+            poly.add_log_on_grid(&grid, &layout.grid_basis(&grid), -0.5, &mut out);
+            for (iu, &u) in grid.us.iter().enumerate() {
+                for (iv, &v) in grid.vs.iter().enumerate() {
+                    let got = out[iu * grid.vs.len() + iv];
+                    if grid.inside(iu, iv) {
+                        let want = 1.0 - 0.5 * poly.value(u, v).norm_sqr().ln();
+                        assert!((got - want).abs() < 1e-10, "case {case} ({u}, {v})");
+                    } else {
+                        assert_eq!(got, f64::NEG_INFINITY);
+                    }
+                }
+            }
         }
     }
 }
