@@ -1,4 +1,4 @@
-//! `cargo xtask`: `reproduce` (the paper's Figs. 3–7 with checked claims), `run` (one design with its time breakdown) and `bench-report` (README performance table).
+//! `cargo xtask`: `reproduce` (the paper's Figs. 3–7 with checked claims), `run` (one design with its time breakdown), `tightness` (estimator RMSE against the CRB) and `bench-report` (README performance table).
 
 use std::process::ExitCode;
 
@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use xtask::bench_report::{self, BenchReportArgs};
 use xtask::reproduce::{self, claims::Verdict, ReproduceArgs};
 use xtask::run::{self as run_one, Breakdown, RunArgs};
+use xtask::tightness::{self, TightnessArgs};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -25,6 +26,8 @@ enum Cmd {
     BenchReport(BenchReportArgs),
     /// One optimizer run on one channel realization, with its time breakdown.
     Run(RunArgs),
+    /// DoA and position RMSE against sqrt(CRB) over a P_t sweep, both set-ups (SVG, CSV, JSON).
+    Tightness(TightnessArgs),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +71,21 @@ fn main() -> ExitCode {
             for line in Breakdown::of(&record).lines() {
                 println!("{line}");
             }
+            ExitCode::SUCCESS
+        }),
+        Cmd::Tightness(args) => tightness::run(&args, command).map(|run| {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            for line in run.report.summary_lines() {
+                let _ = writeln!(out, "{line}");
+            }
+            let files: Vec<String> = run.files.iter().map(|f| f.display().to_string()).collect();
+            eprintln!(
+                "tightness: {} trials per point in {:.1} s; wrote {}",
+                run.provenance.trials,
+                run.provenance.wall_time_s,
+                files.join(", ")
+            );
             ExitCode::SUCCESS
         }),
         Cmd::BenchReport(args) => bench_report::run(&args).map(|n| {

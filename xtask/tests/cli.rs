@@ -155,3 +155,69 @@ fn bench_report_without_markers_is_one_line() {
     ]);
     assert_one_line_error(&out, "perf-table:start");
 }
+
+#[test]
+fn tightness_bad_flag_or_count_is_one_line() {
+    let out = xtask(&["tightness", "--bogus"]);
+    assert_one_line_error(&out, "--bogus");
+    assert_eq!(out.status.code(), Some(2));
+    assert_one_line_error(&xtask(&["tightness", "--trials", "0"]), "--trials");
+    assert_one_line_error(&xtask(&["tightness", "--seed", "x"]), "--seed");
+}
+
+#[test]
+fn tightness_unwritable_output_or_bad_scenario_is_one_line() {
+    let d = scratch("tightness-bad");
+    let file = d.join("a-file");
+    std::fs::write(&file, "not a directory").unwrap();
+    let out = xtask(&["tightness", "--out", file.join("t").to_str().unwrap()]);
+    assert_one_line_error(&out, "cannot write to output directory");
+    let bad = d.join("bad.toml");
+    std::fs::write(&bad, "[bs\npower = ").unwrap();
+    let out = xtask(&[
+        "tightness",
+        "--scenario",
+        bad.to_str().unwrap(),
+        "--out",
+        d.join("o").to_str().unwrap(),
+    ]);
+    assert_one_line_error(&out, "invalid scenario file");
+}
+
+#[test]
+fn tiny_tightness_run_writes_svg_csv_and_json_with_provenance() {
+    let d = scratch("tightness");
+    let out_dir = d.join("t");
+    let out = xtask(&[
+        "tightness",
+        "--quick",
+        "--trials",
+        "2",
+        "--seed",
+        "9",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let svg = std::fs::read_to_string(out_dir.join("tightness.svg")).unwrap();
+    assert!(svg.contains("<svg") && svg.contains("position"), "{svg}");
+    let csv = std::fs::read_to_string(out_dir.join("tightness.csv")).unwrap();
+    // Comment + header + per set-up and P_t point: one row per IRS and one aggregate row.
+    assert_eq!(csv.lines().count(), 2 + 2 * 5 * 3, "{csv}");
+    assert!(csv.lines().nth(1).unwrap().starts_with("setup,p_t_w,"));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("tightness.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["schema"], "irs-xtask-tightness/v1");
+    let prov = &json["provenance"];
+    assert_eq!(prov["seed"], 9);
+    assert_eq!(prov["trials"], 2);
+    assert!(prov["wall_time_s"].as_f64().unwrap() > 0.0);
+    assert!(prov.get("git_commit").is_some());
+    assert_eq!(json["report"]["points"].as_array().unwrap().len(), 2 * 5);
+    let _ = std::fs::remove_dir_all(&d);
+}

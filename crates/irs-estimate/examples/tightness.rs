@@ -1,5 +1,6 @@
-//! Runs the CRB-tightness study on the default scenario with isotropic designs:
-//! `cargo run --release -p irs-estimate --example tightness -- [out_dir] [trials]`.
+//! Runs the CRB-tightness study on the default scenario with isotropic designs and writes
+//! `tightness.{json,csv}`: `cargo run --release -p irs-estimate --example tightness -- [out_dir] [trials]`.
+//! `cargo xtask tightness` runs the same study with flags, provenance and an SVG plot.
 
 use irs_estimate::tightness::{run, IsotropicDesign, TightnessConfig};
 
@@ -20,26 +21,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &IsotropicDesign { seed: 7 },
         Some(std::path::Path::new(out)),
     )?;
-    for p in &report.points {
-        println!(
-            "{:>4} P_t={:>8.1e} W: θ rmse {:.3e} / √crb {:.3e}; φ {:.3e} / {:.3e}; pos {:.3e} (WLS {:.3e}) / {:.3e} m; det {:?}",
-            p.setup.id(),
-            p.p_t_w,
-            p.rmse_theta_rad,
-            p.sqrt_crb_theta_rad,
-            p.rmse_phi_rad,
-            p.sqrt_crb_phi_rad,
-            p.rmse_position_m,
-            p.rmse_position_stansfield_m,
-            p.sqrt_crb_position_m,
-            p.irs.iter().map(|q| q.detection_rate).collect::<Vec<_>>()
-        );
-    }
-    for g in &report.gaps {
-        println!(
-            "gap at {:?} P_t={:e}: θ {:.3} φ {:.3} pos {:.3}",
-            g.setup, g.p_t_w, g.theta, g.phi, g.position
-        );
+    for line in report.summary_lines() {
+        println!("{line}");
     }
     Ok(())
 }

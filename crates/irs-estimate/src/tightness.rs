@@ -1,5 +1,6 @@
 //! CRB-tightness study: Monte Carlo RMSE of the ML DoA estimates and of the fused position against
-//! √CRB over a P_t sweep, for both set-ups, written as SVG + CSV + JSON.
+//! √CRB over a P_t sweep, for both set-ups, written as CSV + JSON (`cargo xtask tightness` adds the
+//! SVG plot and provenance).
 
 use crate::doa::{DoaConfig, MlDoaEstimator};
 use crate::echo::{simulate_echo, EchoOptions};
@@ -197,9 +198,8 @@ fn trial_seed(seed: u64, point: usize, setup: Setup, l: usize, k: usize) -> u64 
     seed ^ ((point as u64) << 44) ^ (s << 42) ^ ((l as u64) << 36) ^ (k as u64)
 }
 
-/// Runs the study on `scenario` with designs from `designs`; writes
-/// `tightness.{json,csv}` and `tightness_{bs,irs}.svg`, `tightness_position.svg` into `out_dir`
-/// when given.
+/// Runs the study on `scenario` with designs from `designs`; writes `tightness.{json,csv}` into
+/// `out_dir` when given ([`write_outputs`]).
 pub fn run(
     scenario: &Scenario,
     config: &TightnessConfig,
@@ -380,13 +380,22 @@ fn io_err(path: &Path, e: impl std::fmt::Display) -> EstimateError {
     }
 }
 
-/// Writes `tightness.json`, `tightness.csv` and the SVG plots into `dir` (created if missing).
+/// Writes `tightness.json` (the report) and `tightness.csv` ([`report_csv`]) into `dir` (created if
+/// missing). Plots with provenance: `cargo xtask tightness`.
 pub fn write_outputs(report: &TightnessReport, dir: &Path) -> Result<(), EstimateError> {
     std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
     let jp = dir.join("tightness.json");
     let json = serde_json::to_string_pretty(report).map_err(|e| io_err(&jp, e))?;
     std::fs::write(&jp, json).map_err(|e| io_err(&jp, e))?;
     let cp = dir.join("tightness.csv");
+    std::fs::write(&cp, report_csv(report)).map_err(|e| io_err(&cp, e))?;
+    Ok(())
+}
+
+/// The report as CSV: a `# design:` comment line, a header, then per point one row per IRS
+/// (`irs` = 1, 2, …; position columns empty) and one aggregate row (`irs` = `all`; detection
+/// column empty).
+pub fn report_csv(report: &TightnessReport) -> String {
     let mut csv = format!(
         "# design: {}\nsetup,p_t_w,p_s_w,irs,rmse_theta_rad,sqrt_crb_theta_rad,rmse_phi_rad,sqrt_crb_phi_rad,detection_rate,rmse_position_m,rmse_position_stansfield_m,sqrt_crb_position_m\n",
         report.design_label
@@ -420,167 +429,42 @@ pub fn write_outputs(report: &TightnessReport, dir: &Path) -> Result<(), Estimat
             p.sqrt_crb_position_m
         );
     }
-    std::fs::write(&cp, csv).map_err(|e| io_err(&cp, e))?;
-    for &setup in &report.config.setups {
-        let pts: Vec<&TightnessPoint> = report.points.iter().filter(|p| p.setup == setup).collect();
-        let series = vec![
-            (
-                "RMSE theta",
-                pts.iter()
-                    .map(|p| (p.p_t_w, p.rmse_theta_rad))
-                    .collect::<Vec<_>>(),
-                0,
-                false,
-            ),
-            (
-                "sqrt CRB theta",
-                pts.iter()
-                    .map(|p| (p.p_t_w, p.sqrt_crb_theta_rad))
-                    .collect(),
-                0,
-                true,
-            ),
-            (
-                "RMSE phi",
-                pts.iter().map(|p| (p.p_t_w, p.rmse_phi_rad)).collect(),
-                1,
-                false,
-            ),
-            (
-                "sqrt CRB phi",
-                pts.iter().map(|p| (p.p_t_w, p.sqrt_crb_phi_rad)).collect(),
-                1,
-                true,
-            ),
-        ];
-        let path = dir.join(format!("tightness_{}.svg", setup.id()));
-        plot(
-            &path,
-            &format!(
-                "DoA RMSE vs sqrt(CRB), {} [{}]",
-                setup.label(),
-                report.design_label
-            ),
-            "angle error (rad)",
-            &series,
-        )?;
-    }
-    let mut series = Vec::new();
-    for (i, &setup) in report.config.setups.iter().enumerate() {
-        let pts: Vec<&TightnessPoint> = report.points.iter().filter(|p| p.setup == setup).collect();
-        series.push((
-            if setup == Setup::AtBs {
-                "RMSE position (BS)"
-            } else {
-                "RMSE position (IRS)"
-            },
-            pts.iter()
-                .map(|p| (p.p_t_w, p.rmse_position_m))
-                .collect::<Vec<_>>(),
-            i,
-            false,
-        ));
-        series.push((
-            if setup == Setup::AtBs {
-                "sqrt CRB position (BS)"
-            } else {
-                "sqrt CRB position (IRS)"
-            },
-            pts.iter()
-                .map(|p| (p.p_t_w, p.sqrt_crb_position_m))
-                .collect(),
-            i,
-            true,
-        ));
-    }
-    plot(
-        &dir.join("tightness_position.svg"),
-        &format!("Position RMSE vs sqrt(tr CRB) [{}]", report.design_label),
-        "position error (m)",
-        &series,
-    )
+    csv
 }
 
-type Series<'a> = (&'a str, Vec<(f64, f64)>, usize, bool);
-
-fn plot(
-    path: &Path,
-    title: &str,
-    y_desc: &str,
-    series: &[Series<'_>],
-) -> Result<(), EstimateError> {
-    use plotters::prelude::*;
-    let pe = |e: &dyn std::fmt::Display| io_err(path, e);
-    let finite: Vec<(f64, f64)> = series
-        .iter()
-        .flat_map(|s| s.1.iter().copied())
-        .filter(|(x, y)| x.is_finite() && y.is_finite() && *x > 0.0 && *y > 0.0)
-        .collect();
-    if finite.is_empty() {
-        return Ok(());
-    }
-    let (xmin, xmax) = finite
-        .iter()
-        .fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.0), a.1.max(p.0)));
-    let (ymin, ymax) = finite
-        .iter()
-        .fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.1), a.1.max(p.1)));
-    let root = SVGBackend::new(path, (900, 620)).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| pe(&e))?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 18))
-        .margin(12)
-        .x_label_area_size(45)
-        .y_label_area_size(70)
-        .build_cartesian_2d(
-            (xmin * 0.8..xmax * 1.25).log_scale(),
-            (ymin * 0.5..ymax * 2.0).log_scale(),
-        )
-        .map_err(|e| pe(&e))?;
-    chart
-        .configure_mesh()
-        .x_desc("BS power budget P_t (W)")
-        .y_desc(y_desc)
-        .draw()
-        .map_err(|e| pe(&e))?;
-    let palette = [
-        RGBColor(31, 119, 180),
-        RGBColor(214, 39, 40),
-        RGBColor(44, 160, 44),
-    ];
-    for (name, pts, color_idx, dashed) in series {
-        let color = palette[color_idx % palette.len()];
-        let pts: Vec<(f64, f64)> = pts
+impl TightnessReport {
+    /// One human-readable line per point, then one per gap (what the example and
+    /// `cargo xtask tightness` print).
+    pub fn summary_lines(&self) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .points
             .iter()
-            .copied()
-            .filter(|(x, y)| x.is_finite() && y.is_finite() && *x > 0.0 && *y > 0.0)
+            .map(|p| {
+                format!(
+                    "{:>4} P_t={:>8.1e} W: θ rmse {:.3e} / √crb {:.3e}; φ {:.3e} / {:.3e}; pos {:.3e} (WLS {:.3e}) / {:.3e} m; det {:?}",
+                    p.setup.id(),
+                    p.p_t_w,
+                    p.rmse_theta_rad,
+                    p.sqrt_crb_theta_rad,
+                    p.rmse_phi_rad,
+                    p.sqrt_crb_phi_rad,
+                    p.rmse_position_m,
+                    p.rmse_position_stansfield_m,
+                    p.sqrt_crb_position_m,
+                    p.irs.iter().map(|q| q.detection_rate).collect::<Vec<_>>()
+                )
+            })
             .collect();
-        let style = if *dashed {
-            color.stroke_width(1)
-        } else {
-            color.stroke_width(2)
-        };
-        chart
-            .draw_series(LineSeries::new(pts.clone(), style))
-            .map_err(|e| pe(&e))?
-            .label(*name)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
-        if *dashed {
-            chart
-                .draw_series(pts.iter().map(|&p| Cross::new(p, 4, style)))
-                .map_err(|e| pe(&e))?;
-        } else {
-            chart
-                .draw_series(pts.iter().map(|&p| Circle::new(p, 3, style.filled())))
-                .map_err(|e| pe(&e))?;
-        }
+        lines.extend(self.gaps.iter().map(|g| {
+            format!(
+                "gap at {} P_t={:e} W (RMSE/√CRB): θ {:.3} φ {:.3} pos {:.3}",
+                g.setup.id(),
+                g.p_t_w,
+                g.theta,
+                g.phi,
+                g.position
+            )
+        }));
+        lines
     }
-    chart
-        .configure_series_labels()
-        .border_style(BLACK)
-        .background_style(WHITE.mix(0.8))
-        .draw()
-        .map_err(|e| pe(&e))?;
-    root.present().map_err(|e| pe(&e))?;
-    Ok(())
 }
