@@ -14,7 +14,7 @@ use crate::record::{
 };
 use crate::reflect::{crb_kind, reflect_irs, true_crb, true_power};
 use crate::rng::{random_phase, stream, Purpose};
-use crate::settings::{Budgets, Objective, PsiInit, Scheme, Settings};
+use crate::settings::{Budgets, FeasibleInit, Objective, PsiInit, Scheme, Settings};
 use crate::transmit::{irs_data, solve_transmit, trace_re};
 use crate::DesignError;
 
@@ -156,22 +156,49 @@ fn run<S: SensingSetup>(
             }
         }
     }
-    // Initialisation: isotropic transmission and ψ from `settings.psi_init`, scaled to feasibility.
+    // Initialisation: isotropic transmission and ψ from `settings.psi_init`, made feasible per `feasible_init`
+    // (schemes whose definition fixes R_s = (P_t/M) I always shrink ψ instead).
     let r_iso = Mat::<c64>::identity(m, m) * faer::Scale(c64::new(budgets.p_t_w / m as f64, 0.0));
+    let shrink_transmit = settings.feasible_init == FeasibleInit::ShrinkTransmit
+        && !matches!(scheme, Scheme::ReflectOnly | Scheme::Isotropic);
     let mut state = State {
-        r_s: vec![r_iso.clone(); links.len()],
+        r_s: Vec::with_capacity(links.len()),
         psi: Vec::with_capacity(links.len()),
         crb: Vec::with_capacity(links.len()),
     };
     for (l, link) in links.iter().enumerate() {
-        let psi = initial_psi(link, l, &r_iso, budgets, passive, settings.psi_init, seed)?;
-        let crb = true_crb(link, r_iso.as_ref(), &psi, settings.objective);
+        let (psi, r_l) = if shrink_transmit && !passive {
+            let zero = Mat::<c64>::zeros(m, m);
+            let psi = initial_psi(link, l, &zero, budgets, passive, settings.psi_init, seed)?;
+            // The IRS power is affine in R_s for fixed ψ: P(α R_iso) = P(0) + α (P(R_iso) − P(0)).
+            let p0 = true_power(link, zero.as_ref(), &psi);
+            let p1 = true_power(link, r_iso.as_ref(), &psi);
+            let alpha = if p1 <= budgets.p_s_w || p1.is_nan() || p1 <= p0 {
+                1.0
+            } else {
+                ((budgets.p_s_w - p0) / (p1 - p0)).clamp(0.0, 1.0) * (1.0 - 1e-12)
+            };
+            (psi, &r_iso * faer::Scale(c64::new(alpha, 0.0)))
+        } else {
+            let psi = initial_psi(link, l, &r_iso, budgets, passive, settings.psi_init, seed)?;
+            (psi, r_iso.clone())
+        };
+        let crb = true_crb(link, r_l.as_ref(), &psi, settings.objective);
+        // P_s barely above the amplifier-noise floor leaves α ≈ 0 and no information: shrink ψ instead.
+        let (psi, r_l, crb) = if crb.is_finite() || !shrink_transmit || passive {
+            (psi, r_l, crb)
+        } else {
+            let psi = initial_psi(link, l, &r_iso, budgets, passive, settings.psi_init, seed)?;
+            let crb = true_crb(link, r_iso.as_ref(), &psi, settings.objective);
+            (psi, r_iso.clone(), crb)
+        };
         if !crb.is_finite() {
             // The FIM is linear in R_s: singular at isotropic R_s means singular for every R_s with this ψ,
             // and for a generic ψ this happens only when the channel carries no information.
             return Err(DesignError::NoInformation { irs: l });
         }
         state.psi.push(psi);
+        state.r_s.push(r_l);
         state.crb.push(crb);
     }
     let mut history = vec![StepRecord {

@@ -100,8 +100,8 @@ impl Budgets {
     }
 }
 
-/// Initial reflection vector (before the first transmit step). It is always scaled down, if needed, so that the
-/// true IRS power constraint holds under isotropic transmission R_s,l = (P_t/M) I.
+/// Initial reflection vector (before the first transmit step). How the initial design is made feasible for the
+/// IRS budget is [`FeasibleInit`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PsiInit {
@@ -110,6 +110,22 @@ pub enum PsiInit {
     RandomPhases,
     /// ψ_n = a_max for every n (all phases zero); 1 for the passive scheme.
     Constant,
+}
+
+/// How the initial design (isotropic transmission, ψ from [`PsiInit`]) is made feasible for the IRS budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeasibleInit {
+    /// Keep |ψ_n| at a_max (scaled down only if the amplifier-noise floor alone exceeds P_s) and scale the
+    /// isotropic R_s,l = α_l (P_t/M) I down until the true IRS power holds (α_l ≤ 1). The transmit step may then
+    /// raise the power again; the reflect step is local, so starting it from small ψ traps it. Measured: at
+    /// P_s = 1e-4 W the previous rule made P_t = 10 W *worse* than 0.1 W (4.98e1 vs 1.77e-1 rad², Fig. 4).
+    /// The reflective-BF-only and isotropic schemes, whose definition fixes R_s,l = (P_t/M) I, always use
+    /// `ShrinkPsi`.
+    #[default]
+    ShrinkTransmit,
+    /// Keep R_s,l = (P_t/M) I and scale ψ down until the true IRS power holds (the rule before 2026-11-29).
+    ShrinkPsi,
 }
 
 /// Clarabel options passed through irs-sdp for every SDP of a run.
@@ -206,6 +222,8 @@ pub struct Settings {
     pub threads: usize,
     /// Initial reflection vector.
     pub psi_init: PsiInit,
+    /// How the initial design is made feasible (default: shrink the transmit power, keep ψ at a_max).
+    pub feasible_init: FeasibleInit,
     /// Clarabel pass-through options.
     pub sdp: SdpOptions,
 }
@@ -224,6 +242,7 @@ impl Default for Settings {
             subspace_rel_tol: 1e-12,
             threads: 2,
             psi_init: PsiInit::RandomPhases,
+            feasible_init: FeasibleInit::ShrinkTransmit,
             sdp: SdpOptions::default(),
         }
     }
