@@ -194,8 +194,9 @@ pub(crate) fn dot<S: Simd, const CONJ: bool>(simd: S, a: CRef<'_>, b: CRef<'_>) 
     (re, im)
 }
 
-/// Running state of [`herm_merge`]: non-finiteness (0 while every entry is finite, NaN after),
-/// max |x|² over the entries seen and max |a − b̄|², as vector lanes plus a scalar for the tails.
+/// Running state of [`herm_merge`]: Σ(|a|² + |b|²) (finite unless an entry is non-finite or the
+/// sum overflows), max |x|² over the entries seen and max |a − b̄|², as vector lanes plus a scalar
+/// for the tails.
 #[derive(Clone, Copy)]
 pub(crate) struct HermCheck<S: Simd> {
     lanes: [S::f64s; 3],
@@ -211,12 +212,13 @@ impl<S: Simd> HermCheck<S> {
         }
     }
 
-    /// (all entries finite, max |x|², max |a − b̄|²); the maxima are meaningful only when finite.
+    /// (sum of squares finite, max |x|², max |a − b̄|²). A non-finite sum means a non-finite entry
+    /// or entries beyond ~1e150 (the caller then checks the entries one by one).
     #[inline(always)]
     pub(crate) fn finish(self, simd: S) -> (bool, f64, f64) {
-        let nf = simd.reduce_sum_f64s(self.lanes[0]) + self.tail[0];
+        let sum = simd.reduce_sum_f64s(self.lanes[0]) + self.tail[0];
         (
-            nf == 0.0,
+            sum.is_finite(),
             max(simd.reduce_max_f64s(self.lanes[1]), self.tail[1]),
             max(simd.reduce_max_f64s(self.lanes[2]), self.tail[2]),
         )
@@ -224,10 +226,8 @@ impl<S: Simd> HermCheck<S> {
 }
 
 /// For a column segment `a` (overwritten) and the matching row segment `b` of a square matrix X
-/// (a_t = X[j+t, j], b_t = X[j, j+t]): records non-finite entries, max(|a_t|², |b_t|²) and
-/// |a_t − conj(b_t)|² in `st`, and replaces a by the Hermitian part (a + b̄)/2.
-// x − x is the finiteness test (0 for finite x, NaN otherwise).
-#[allow(clippy::eq_op)]
+/// (a_t = X[j+t, j], b_t = X[j, j+t]): accumulates Σ(|a_t|² + |b_t|²), max(|a_t|², |b_t|²) and
+/// max |a_t − conj(b_t)|² in `st`, and replaces a by a + b̄ (twice the Hermitian part).
 #[inline(always)]
 pub(crate) fn herm_merge<S: Simd>(simd: S, a: CMut<'_>, b: CRef<'_>, st: &mut HermCheck<S>) {
     let n = a.0.len();
@@ -237,36 +237,33 @@ pub(crate) fn herm_merge<S: Simd>(simd: S, a: CMut<'_>, b: CRef<'_>, st: &mut He
     let (bi_h, bi_t) = S::as_simd_f64s(&b.1[..n]);
     let h = ar_h.len();
     let (ai_h, br_h, bi_h) = (&mut ai_h[..h], &br_h[..h], &bi_h[..h]);
-    let half = simd.splat_f64s(0.5);
-    let [mut nf, mut sc, mut asym] = st.lanes;
+    let [mut sum, mut sc, mut asym] = st.lanes;
     for c in 0..h {
         let (xr, xi, yr, yi) = (ar_h[c], ai_h[c], br_h[c], bi_h[c]);
-        // x − x is 0 for finite x and NaN for ±∞ and NaN.
-        let fx = simd.add_f64s(simd.sub_f64s(xr, xr), simd.sub_f64s(xi, xi));
-        let fy = simd.add_f64s(simd.sub_f64s(yr, yr), simd.sub_f64s(yi, yi));
-        nf = simd.add_f64s(nf, simd.add_f64s(fx, fy));
         let sx = simd.mul_add_e_f64s(xr, xr, simd.mul_f64s(xi, xi));
         let sy = simd.mul_add_e_f64s(yr, yr, simd.mul_f64s(yi, yi));
+        sum = simd.add_f64s(sum, simd.add_f64s(sx, sy));
         sc = simd.max_f64s(sc, simd.max_f64s(sx, sy));
         let (er, ei) = (simd.sub_f64s(xr, yr), simd.add_f64s(xi, yi));
         asym = simd.max_f64s(asym, simd.mul_add_e_f64s(er, er, simd.mul_f64s(ei, ei)));
-        ar_h[c] = simd.mul_f64s(simd.add_f64s(xr, yr), half);
-        ai_h[c] = simd.mul_f64s(simd.sub_f64s(xi, yi), half);
+        ar_h[c] = simd.add_f64s(xr, yr);
+        ai_h[c] = simd.sub_f64s(xi, yi);
     }
-    st.lanes = [nf, sc, asym];
+    st.lanes = [sum, sc, asym];
     let t = ar_t.len();
     let (ai_t, br_t, bi_t) = (&mut ai_t[..t], &br_t[..t], &bi_t[..t]);
-    let [mut nf, mut sc, mut asym] = st.tail;
+    let [mut sum, mut sc, mut asym] = st.tail;
     for c in 0..t {
         let (xr, xi, yr, yi) = (ar_t[c], ai_t[c], br_t[c], bi_t[c]);
-        nf += ((xr - xr) + (xi - xi)) + ((yr - yr) + (yi - yi));
-        sc = max(sc, max(xr * xr + xi * xi, yr * yr + yi * yi));
+        let (sx, sy) = (xr * xr + xi * xi, yr * yr + yi * yi);
+        sum += sx + sy;
+        sc = max(sc, max(sx, sy));
         let (er, ei) = (xr - yr, xi + yi);
         asym = max(asym, er * er + ei * ei);
-        ar_t[c] = (xr + yr) * 0.5;
-        ai_t[c] = (xi - yi) * 0.5;
+        ar_t[c] = xr + yr;
+        ai_t[c] = xi - yi;
     }
-    st.tail = [nf, sc, asym];
+    st.tail = [sum, sc, asym];
 }
 
 /// The entries `i` of three consecutive vectors of length `stride` (conjugated if `CONJ`).
@@ -406,9 +403,9 @@ pub(crate) fn cholesky<S: Simd>(
 }
 
 /// Solve L Z = B in place for 3·`groups` right-hand sides stored one after the other (each of
-/// length m) in `zr`, `zi`; L and `inv_diag` from [`cholesky`]. Column-oriented: for each k, one axpy
-/// with column k of L per group of three right-hand sides, from row W⌊(k+1)/W⌋ on (the rows of
-/// that segment at or above the diagonal are zero, so the solved entries are left unchanged).
+/// length m, a multiple of 4) in `zr`, `zi`; L and `inv_diag` from [`cholesky`]. Blocks of four
+/// columns: forward substitution inside the 4×4 diagonal block (scalar, using only the strictly
+/// lower entries), then one [`axpy_k3`] with the four columns below the block.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 pub(crate) fn forward_solve<S: Simd>(
@@ -421,24 +418,46 @@ pub(crate) fn forward_solve<S: Simd>(
     zi: &mut [f64],
     groups: usize,
 ) {
-    let w = S::F64_LANES;
-    for k in 0..m {
-        let k0 = (k + 1) - (k + 1) % w;
-        let d = inv_diag[k];
-        let x = col(lre, lim, m, k, k0);
+    debug_assert_eq!(m % 4, 0);
+    for kb in (0..m).step_by(4) {
         for g in 0..groups {
             let (zr3, zi3) = (
                 &mut zr[3 * g * m..3 * (g + 1) * m],
                 &mut zi[3 * g * m..3 * (g + 1) * m],
             );
-            let mut a = [(0.0, 0.0); 3];
-            for (r, a) in a.iter_mut().enumerate() {
-                let (vr, vi) = (zr3[r * m + k] * d, zi3[r * m + k] * d);
-                zr3[r * m + k] = vr;
-                zi3[r * m + k] = vi;
-                *a = (-vr, -vi);
+            let mut a = [[(0.0, 0.0); 3]; 4];
+            for q in 0..4 {
+                let k = kb + q;
+                let d = inv_diag[k];
+                for r in 0..3 {
+                    let (mut vr, mut vi) = (zr3[r * m + k], zi3[r * m + k]);
+                    for p in 0..q {
+                        // v −= L[k, kb+p]·z[kb+p]
+                        let (lr, li) = (lre[(kb + p) * m + k], lim[(kb + p) * m + k]);
+                        let (pr, pi) = (zr3[r * m + kb + p], zi3[r * m + kb + p]);
+                        vr -= lr * pr - li * pi;
+                        vi -= lr * pi + li * pr;
+                    }
+                    vr *= d;
+                    vi *= d;
+                    zr3[r * m + k] = vr;
+                    zi3[r * m + k] = vi;
+                    a[q][r] = (-vr, -vi);
+                }
             }
-            axpy_k3(simd, split3(zr3, zi3, m, k0), [x], [a]);
+            if kb + 4 < m {
+                axpy_k3(
+                    simd,
+                    split3(zr3, zi3, m, kb + 4),
+                    [
+                        col(lre, lim, m, kb, kb + 4),
+                        col(lre, lim, m, kb + 1, kb + 4),
+                        col(lre, lim, m, kb + 2, kb + 4),
+                        col(lre, lim, m, kb + 3, kb + 4),
+                    ],
+                    a,
+                );
+            }
         }
     }
 }

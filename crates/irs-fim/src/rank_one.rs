@@ -254,8 +254,8 @@ impl RankOneLink {
         let (m, n, mp, np) = (self.m, self.n, self.mp, self.np);
         let mut b = Bump(buf);
 
-        // Lower triangle of Herm(R_s), then the layout `omega` wants: diagonal halved, band rows
-        // 4⌊j/4⌋..j above the diagonal and padding rows zero.
+        // Lower triangle of 2·Herm(R_s), then the layout `omega` wants: diagonal halved, band rows
+        // 4⌊j/4⌋..j above the diagonal and padding rows zero (so h = 2(L + Diag/2)).
         let (h_re, h_im) = b.take_c(mp * mp);
         let (row_re, row_im) = b.take_c(4 * mp);
         hermitian_lower(simd, r_s, m, mp, h_re, h_im, row_re, row_im)?;
@@ -581,8 +581,9 @@ fn noise_coef(
     (dr * g_re[i * ld + j], -(dr * g_im[i * ld + j]))
 }
 
-/// Ω_db = u_dᵀ R_s ū_b from H = the lower triangle of Herm(R_s) with its diagonal halved (layout
-/// of [`RankOneLink::run`]): t_b = (L + Diag/2) ū_b, Y_db = u_dᵀ t_b, Ω = Y + Yᴴ.
+/// Ω_db = u_dᵀ R_s ū_b from H = 2(L + Diag/2), L and Diag the strict lower triangle and the
+/// diagonal of Herm(R_s) (layout of [`RankOneLink::run`]): t_b = H ū_b, Y_db = u_dᵀ t_b,
+/// Ω = (Y + Yᴴ)/2.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn omega<S: Simd>(
@@ -641,7 +642,8 @@ fn omega<S: Simd>(
     let mut o = [[ZERO; 3]; 3];
     for d in 0..3 {
         for b in 0..3 {
-            o[d][b] = y[d][b] + y[b][d].conj();
+            // h holds 2(L + Diag/2): halve (exactly) here.
+            o[d][b] = (y[d][b] + y[b][d].conj()) * 0.5;
         }
     }
     o
@@ -661,8 +663,8 @@ fn check_square(x: MatRef<'_, C64>, n: usize) -> Result<(), FimError> {
 }
 
 /// The checks of `util::check_hermitian("r_s", …)` (finite entries, relative asymmetry ≤ 1e-8;
-/// the shape is checked by the caller) fused with writing the lower triangle of the Hermitian
-/// part (X + Xᴴ)/2 into `h_re`, `h_im` (leading dimension `ld`; the strict upper triangle is
+/// the shape is checked by the caller) fused with writing the lower triangle of X + Xᴴ (twice
+/// the Hermitian part) into `h_re`, `h_im` (leading dimension `ld`; the strict upper triangle is
 /// not written). One pass: column j from the diagonal down is copied into `h`, row j from the
 /// diagonal on is gathered (four rows at a time) into `row_re`, `row_im` (length ≥ 4·`ld`), and
 /// [`fast::herm_merge`] compares and averages them over contiguous memory.
@@ -732,9 +734,17 @@ fn hermitian_lower<S: Simd>(
         }
         jb += bw;
     }
-    let (finite, scale2, asym2) = st.finish(simd);
-    if !finite {
-        return Err(FimError::NonFinite { field: "r_s" });
+    let (sum_finite, scale2, asym2) = st.finish(simd);
+    if !sum_finite {
+        // A non-finite entry, or entries so large that the sum of squares overflowed.
+        for j in 0..m {
+            for i in 0..m {
+                let v = x[(i, j)];
+                if !(v.re.is_finite() && v.im.is_finite()) {
+                    return Err(FimError::NonFinite { field: "r_s" });
+                }
+            }
+        }
     }
     if asym2 > HERMITIAN_TOL * HERMITIAN_TOL * scale2 {
         return Err(FimError::NotHermitian {
