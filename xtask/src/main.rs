@@ -64,12 +64,16 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Cmd::Reproduce(args) => run_reproduce(&args, command),
         Cmd::Run(args) => run_one::run(&args).map(|record| {
-            println!(
+            use std::io::Write;
+            // A closed pipe (`| head`) is not an error of the run.
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(
+                out,
                 "max-CRB {:.6e} rad^2 ({:?}), {} outer iterations",
                 record.max_crb_rad2, record.termination, record.outer_iterations
             );
             for line in Breakdown::of(&record).lines() {
-                println!("{line}");
+                let _ = writeln!(out, "{line}");
             }
             ExitCode::SUCCESS
         }),
