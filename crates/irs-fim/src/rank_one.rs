@@ -895,6 +895,17 @@ mod tests {
                 let simd = link.grams_bs(c.r_s.as_ref(), &c.psi).unwrap();
                 assert!(scaled_diff(&simd.0, &scalar.0) < 1e-13);
                 assert!(scaled_diff(&simd.1, &scalar.1) < 1e-13);
+                // No stale scratch is read: a NaN-filled buffer gives the same bits.
+                buf.fill(f64::NAN);
+                let fresh = Arch::new()
+                    .dispatch(Op {
+                        link: &link,
+                        r_s: c.r_s.as_ref(),
+                        psi: &c.psi,
+                        buf: &mut buf,
+                    })
+                    .unwrap();
+                assert_eq!(fresh, simd);
             }
         }
     }
