@@ -297,7 +297,7 @@ fn build_and_solve(
 }
 
 /// Solver statistics carried by an irs-sdp error, if any.
-pub(crate) fn sdp_error_stats(e: &irs_sdp::SdpError) -> Option<&irs_sdp::SolveStats> {
+fn sdp_error_stats(e: &irs_sdp::SdpError) -> Option<&irs_sdp::SolveStats> {
     match e {
         irs_sdp::SdpError::Infeasible { stats }
         | irs_sdp::SdpError::DualInfeasible { stats }
