@@ -55,5 +55,6 @@ pub use error::SdpError;
 pub use expr::{AffExpr, AffSymMat, HermVar, Scalar, SymVar};
 pub use model::{Assignment, ConstraintId, Model, SchurForm, TraceInvOptions, Violation};
 pub use solve::{
-    solve, ClarabelData, LinearSolver, Settings, Solution, SolveStats, SolveStatus, Solver,
+    contain_solver_panics, solve, ClarabelData, LinearSolver, Settings, Solution, SolveStats,
+    SolveStatus, Solver,
 };

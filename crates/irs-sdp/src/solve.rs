@@ -8,7 +8,9 @@ use crate::model::{Assignment, Model};
 use clarabel::algebra::CscMatrix;
 use clarabel::solver::{DefaultSettings, DefaultSolver, IPSolver, SolverStatus};
 use faer::{c64, Mat};
+use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Once;
 use std::time::Instant;
 
 /// Clarabel's sparse LDLᵀ solver for the KKT system.
@@ -279,6 +281,35 @@ impl std::fmt::Debug for Solver {
     }
 }
 
+thread_local! {
+    /// True while this thread runs Clarabel inside [`contain_solver_panics`].
+    static IN_CLARABEL: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` (a call into Clarabel) and turns a panic into `Err`, without letting the panic hook print.
+///
+/// Clarabel 0.11 panics on some numerical failures (e.g. `SVD error` in the PSD cone's scaling update);
+/// those are solver outcomes here ([`SdpError::NumericalFailure`]), so the default hook's
+/// "thread panicked at …" message and backtrace would be noise on the user's terminal. The hook installed
+/// once below stays silent only for panics raised on a thread that is inside this function, and defers to
+/// the hook installed before it for every other panic, so nothing else in the process changes. [`solve`] and
+/// [`Solver`] run every Clarabel call through it; it is public for callers that drive Clarabel themselves.
+pub fn contain_solver_panics<R>(f: impl FnOnce() -> R) -> std::thread::Result<R> {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_CLARABEL.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let outer = IN_CLARABEL.with(|c| c.replace(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    IN_CLARABEL.with(|c| c.set(outer));
+    result
+}
+
 fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
     p.downcast_ref::<&str>()
         .map(|s| s.to_string())
@@ -317,11 +348,11 @@ impl Solver {
                 && c.solver.is_data_update_allowed()
             {
                 let s = &mut c.solver;
-                reused = catch_unwind(AssertUnwindSafe(|| {
+                reused = contain_solver_panics(|| {
                     s.update_A(&assembled.a.nzval).is_ok()
                         && s.update_b(&assembled.b).is_ok()
                         && s.update_q(&assembled.q).is_ok()
-                }))
+                })
                 .unwrap_or(false);
             }
         }
@@ -334,9 +365,9 @@ impl Solver {
                 let p = CscMatrix::<f64>::zeros((model.n_cols, model.n_cols));
                 let a = &assembled;
                 let settings = self.settings.to_clarabel();
-                let built = catch_unwind(AssertUnwindSafe(|| {
+                let built = contain_solver_panics(|| {
                     DefaultSolver::new(&p, &a.q, &a.a, &a.b, &a.cones, settings)
-                }));
+                });
                 match built {
                     Ok(Ok(solver)) => Cached { assembled, solver },
                     Ok(Err(e)) => {
@@ -361,7 +392,7 @@ impl Solver {
 
         let t2 = Instant::now();
         let solver = &mut cache.solver;
-        let ran = catch_unwind(AssertUnwindSafe(|| solver.solve()));
+        let ran = contain_solver_panics(|| solver.solve());
         let solve_s = t2.elapsed().as_secs_f64();
         if let Err(p) = ran {
             // the instance may be in any state: drop it.
