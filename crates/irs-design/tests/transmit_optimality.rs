@@ -8,6 +8,7 @@ use common::*;
 use faer::{c64, Mat, Side};
 use irs_channel::Realization;
 use irs_design::{optimal_transmit, Budgets, SensingSetup, Settings};
+use proptest::prelude::*;
 
 fn phases(n: usize, amp: f64, k: u64) -> Vec<c64> {
     (0..n)
@@ -206,47 +207,62 @@ fn transmit_step_matches_projected_gradient_for_one_irs() {
     }
 }
 
-/// Issue 9: R_s = V Z Vᴴ over the row space of Ψ G gives the same optimum as the full M×M SDP, for M < N,
-/// M = N and M > N, both set-ups.
-#[test]
-fn reduced_and_full_transmit_steps_agree() {
-    for (m, side, seed) in [(4usize, 2usize, 1u64), (8, 2, 2), (8, 4, 3), (16, 2, 4)] {
-        let sc = sized(m, side);
-        let r = Realization::new(&sc, seed).unwrap();
-        let b = budgets(&r);
-        let n = side * side;
-        let psi: Vec<Vec<c64>> = (0..2).map(|l| phases(n, 2.0, l as u64)).collect();
-        let red = Settings::default();
-        let full = Settings {
-            reduce_subspace: false,
-            ..Settings::default()
-        };
-        let pairs = [
-            (
-                optimal_transmit(&bs_links(&r), &psi, &b, false, &red).unwrap(),
-                optimal_transmit(&bs_links(&r), &psi, &b, false, &full).unwrap(),
-            ),
-            (
-                optimal_transmit(&irs_links(&r), &psi, &b, false, &red).unwrap(),
-                optimal_transmit(&irs_links(&r), &psi, &b, false, &full).unwrap(),
-            ),
-        ];
-        // Tolerances: sensing at the IRSs is well conditioned and agrees to ~1e-7; sensing at the BS with N = 4
-        // lives at CRBs of 1e3–1e5 rad² (nearly singular FIMs), where Clarabel's 1e-8 gap/feasibility tolerances
-        // translate into up to ~1e-5 relative differences of the true CRB even when the reduction is a mere
-        // rotation (M = N = 4). Measured: see crates/sense-at-bs/README.md.
-        for ((red, full), tol) in pairs.into_iter().zip([3e-5, 1e-6]) {
-            let rel = (red.max_crb_rad2 - full.max_crb_rad2).abs() / full.max_crb_rad2;
+/// Reduced and full transmit steps at the solver tolerance `tight()`: relative difference of the true max-CRB.
+fn reduced_vs_full(m: usize, side: usize, seed: u64, psi_seed: u64) -> [(f64, f64, Vec<usize>); 2] {
+    let sc = sized(m, side);
+    let r = Realization::new(&sc, seed).unwrap();
+    let b = budgets(&r);
+    let n = side * side;
+    let psi: Vec<Vec<c64>> = (0..2)
+        .map(|l| phases(n, 2.0, l as u64 + psi_seed))
+        .collect();
+    let red = tight();
+    let full = Settings {
+        reduce_subspace: false,
+        ..tight()
+    };
+    let pair = |reduced: irs_design::TransmitResult, full: irs_design::TransmitResult| {
+        assert!(reduced.sdp.hermitian_dims.iter().all(|&d| d <= m.min(n)));
+        assert!(full.sdp.hermitian_dims.iter().all(|&d| d == m));
+        (
+            reduced.max_crb_rad2,
+            full.max_crb_rad2,
+            reduced.sdp.hermitian_dims,
+        )
+    };
+    [
+        pair(
+            optimal_transmit(&bs_links(&r), &psi, &b, false, &red).unwrap(),
+            optimal_transmit(&bs_links(&r), &psi, &b, false, &full).unwrap(),
+        ),
+        pair(
+            optimal_transmit(&irs_links(&r), &psi, &b, false, &red).unwrap(),
+            optimal_transmit(&irs_links(&r), &psi, &b, false, &full).unwrap(),
+        ),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+    /// Issue 9: R_s = V Z Vᴴ over the row space of Ψ G gives the same optimal max-CRB as the full M×M SDP
+    /// (relative difference ≤ 1e-6, both solved at tolerance 1e-10), over random seeds and reflection phases,
+    /// M ∈ {4, 8, 16, 24} and N ∈ {4, 16} (so M < N, M = N and M > N all occur), for both set-ups.
+    /// With N = 4 the BS-side CRBs are 1e2–1e4 rad² (weak echo, far outside the meaningful regime): kept because
+    /// the property is an identity of optima, and these nearly singular FIMs are the hardest case for it.
+    #[test]
+    fn reduced_and_full_transmit_steps_reach_the_same_optimum(
+        m in prop::sample::select(vec![4usize, 8, 16, 24]),
+        side in prop::sample::select(vec![2usize, 4]),
+        seed in 1u64..1000,
+        psi_seed in 0u64..1000,
+    ) {
+        for (setup, (red, full, dims)) in ["BS", "IRSs"].into_iter().zip(reduced_vs_full(m, side, seed, psi_seed)) {
+            let rel = (red - full).abs() / full;
             println!(
-                "M {m} N {n}: reduced {:.9e} (dims {:?}, {}) full {:.9e} ({}) rel {rel:.1e}",
-                red.max_crb_rad2,
-                red.sdp.hermitian_dims,
-                red.sdp.status,
-                full.max_crb_rad2,
-                full.sdp.status
+                "sensing at the {setup}, M {m} N {}: reduced {red:.9e} (dims {dims:?}) full {full:.9e} rel {rel:.1e}",
+                side * side
             );
-            assert!(rel <= tol, "M {m} N {n}: rel {rel} > {tol}");
-            assert!(red.sdp.hermitian_dims.iter().all(|&d| d <= m.min(n)));
+            prop_assert!(rel <= 1e-6, "sensing at the {}, M {} N {}: rel {} > 1e-6", setup, m, side * side, rel);
         }
     }
 }
