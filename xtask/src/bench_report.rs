@@ -22,7 +22,7 @@ pub const START_MARKER: &str = "<!-- perf-table:start -->";
 /// End marker of the generated table in README.md.
 pub const END_MARKER: &str = "<!-- perf-table:end -->";
 /// Function ids that act as the baseline of their group and parameter, in priority order.
-pub const BASELINE_IDS: [&str; 4] = ["baseline", "full", "reference", "solve"];
+pub const BASELINE_IDS: [&str; 5] = ["baseline", "full", "reference", "generic_fd", "solve"];
 
 /// Command-line options of `cargo xtask bench-report`.
 #[derive(Clone, Debug, clap::Args)]
@@ -39,6 +39,9 @@ pub struct BenchReportArgs {
     /// Criterion's output directory.
     #[arg(long, default_value = "target/criterion")]
     pub criterion_dir: PathBuf,
+    /// Do not run the two default-scenario designs whose time breakdown follows the table.
+    #[arg(long)]
+    pub no_breakdown: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -226,6 +229,56 @@ pub fn render_table(results: &[BenchResult], source: &str, footer: &str) -> Stri
     s
 }
 
+/// The per-run breakdown (issues 6 and 10): one proposed design per set-up on the default scenario, seed 1,
+/// timed as `cargo xtask run` times it (one thread).
+fn breakdown_table() -> Result<String> {
+    use crate::run::{Breakdown, KktArg, RunArgs, SchemeArg, SetUpArg};
+    let mut s = String::from(
+        "Per-run breakdown (`cargo xtask run --setup bs|irs`: proposed design, default scenario, seed 1, one \
+         thread), measured in the same invocation:\n\n\
+         | set-up | max-CRB (rad²) | SDPs (transmit + reflect) | IPM iterations | wall | Clarabel solves | \
+         everything else | per SDP |\n|---|---|---|---|---|---|---|---|\n",
+    );
+    for (setup, name) in [
+        (SetUpArg::Bs, "sensing at the BS"),
+        (SetUpArg::Irs, "sensing at the IRSs"),
+    ] {
+        let args = RunArgs {
+            setup,
+            scheme: SchemeArg::Proposed,
+            scenario: None,
+            seed: 1,
+            p_t_w: None,
+            p_s_w: None,
+            a_max: None,
+            antennas: None,
+            kkt: KktArg::Faer,
+            no_reduction: false,
+            threads: 1,
+            json: None,
+        };
+        let record = crate::run::run(&args)?;
+        let b = Breakdown::of(&record);
+        let pct = |x: f64| 100.0 * x / b.wall_s.max(f64::MIN_POSITIVE);
+        let other = b.wall_s - b.clarabel_s;
+        s.push_str(&format!(
+            "| {name} | {:.4e} | {} ({} + {}) | {} | {:.2} s | {:.2} s ({:.1} %) | {:.3} s ({:.1} %) | {:.0} ms |\n",
+            record.max_crb_rad2,
+            b.sdp_solves,
+            b.transmit_sdps,
+            b.sdp_solves - b.transmit_sdps,
+            b.ipm_iterations,
+            b.wall_s,
+            b.clarabel_s,
+            pct(b.clarabel_s),
+            other,
+            pct(other),
+            1e3 * b.clarabel_s / b.sdp_solves.max(1) as f64
+        ));
+    }
+    Ok(s)
+}
+
 /// `readme` with the text between the markers replaced by `table`.
 pub fn replace_between_markers(readme: &str, table: &str) -> Result<String> {
     let Some(start) = readme.find(START_MARKER) else {
@@ -297,7 +350,11 @@ pub fn run(args: &BenchReportArgs) -> Result<usize> {
     } else {
         format!("Command: `{}`.", cmd_words.join(" "))
     };
-    let table = render_table(&results, &source, &footer);
+    let mut table = render_table(&results, &source, &footer);
+    if !args.no_breakdown {
+        table.push('\n');
+        table.push_str(&breakdown_table()?);
+    }
     let updated = replace_between_markers(&readme, &table)?;
     std::fs::write(&args.readme, updated)
         .with_context(|| format!("cannot write {}", args.readme.display()))?;

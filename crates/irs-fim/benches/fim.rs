@@ -1,7 +1,7 @@
 //! Criterion benches: closed-form FIM (Props. 1–2) vs the generic finite-difference FIM on the
 //! same inputs, at (M, N, N̄) = (16, 16, 16) and (64, 64, 16); plus the linear map and surrogate.
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use faer::Mat;
 use irs_fim::generic::{generic_fim, BsEcho, BsNoise, FdSteps, IrsEcho};
 use irs_fim::{LinkParams, SensingAtBs, SensingAtIrs, Upa, C64};
@@ -66,28 +66,35 @@ fn case(m: usize, side: usize) -> Case {
 }
 
 fn benches(c: &mut Criterion) {
-    for (m, side) in [(16usize, 4usize), (64, 8)] {
-        let k = case(m, side);
-        let n = side * side;
-        let tag = format!("M{m}_N{n}");
-        c.bench_function(&format!("closed_fim_at_bs/{tag}"), |b| {
+    let cases: Vec<(String, Case)> = [(16usize, 4usize), (64, 8)]
+        .into_iter()
+        .map(|(m, side)| (format!("M{m}_N{}", side * side), case(m, side)))
+        .collect();
+    // Closed form vs its ground truth in one group per set-up, so that `cargo xtask bench-report` prints
+    // their ratio (`generic_fd` is the group's baseline).
+    let mut g = c.benchmark_group("fim_at_bs");
+    for (tag, k) in &cases {
+        g.bench_with_input(BenchmarkId::new("closed", tag), k, |b, k| {
             b.iter(|| black_box(k.bs.fim(k.r_s.as_ref(), &k.psi).unwrap()))
         });
-        c.bench_function(&format!("closed_fim_at_irs/{tag}"), |b| {
+        let model = BsEcho::new(&k.bs, &k.psi, BsNoise::Approximate).unwrap();
+        g.bench_with_input(BenchmarkId::new("generic_fd", tag), k, |b, k| {
+            b.iter(|| black_box(generic_fim(&model, k.r_s.as_ref(), FdSteps::default()).unwrap()))
+        });
+    }
+    g.finish();
+    let mut g = c.benchmark_group("fim_at_irs");
+    for (tag, k) in &cases {
+        g.bench_with_input(BenchmarkId::new("closed", tag), k, |b, k| {
             b.iter(|| black_box(k.irs.fim(k.r_s.as_ref(), &k.psi).unwrap()))
         });
-        let bs_model = BsEcho::new(&k.bs, &k.psi, BsNoise::Approximate).unwrap();
-        c.bench_function(&format!("generic_fd_fim_at_bs/{tag}"), |b| {
-            b.iter(|| {
-                black_box(generic_fim(&bs_model, k.r_s.as_ref(), FdSteps::default()).unwrap())
-            })
+        let model = IrsEcho::new(&k.irs, &k.psi).unwrap();
+        g.bench_with_input(BenchmarkId::new("generic_fd", tag), k, |b, k| {
+            b.iter(|| black_box(generic_fim(&model, k.r_s.as_ref(), FdSteps::default()).unwrap()))
         });
-        let irs_model = IrsEcho::new(&k.irs, &k.psi).unwrap();
-        c.bench_function(&format!("generic_fd_fim_at_irs/{tag}"), |b| {
-            b.iter(|| {
-                black_box(generic_fim(&irs_model, k.r_s.as_ref(), FdSteps::default()).unwrap())
-            })
-        });
+    }
+    g.finish();
+    for (tag, k) in &cases {
         c.bench_function(&format!("affine_in_rs_at_bs/{tag}"), |b| {
             b.iter(|| black_box(k.bs.fim_affine_in_rs(&k.psi).unwrap()))
         });

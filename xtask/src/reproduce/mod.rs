@@ -56,7 +56,7 @@ pub struct ReproduceArgs {
     /// Few sweep points and one realization per point (CI); asserts the claims that hold at this resolution.
     #[arg(long)]
     pub quick: bool,
-    /// Channel realizations per point [default: 4, or 1 with --quick].
+    /// Channel realizations per point [default: 3, or 1 with --quick].
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub realizations: Option<u32>,
     /// Base seed of every realization.
