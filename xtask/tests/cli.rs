@@ -163,6 +163,8 @@ fn tightness_bad_flag_or_count_is_one_line() {
     assert_eq!(out.status.code(), Some(2));
     assert_one_line_error(&xtask(&["tightness", "--trials", "0"]), "--trials");
     assert_one_line_error(&xtask(&["tightness", "--seed", "x"]), "--seed");
+    assert_one_line_error(&xtask(&["tightness", "--design", "best"]), "--design");
+    assert_one_line_error(&xtask(&["tightness", "--p-t-w", "1,x"]), "--p-t-w");
 }
 
 #[test]
@@ -182,6 +184,13 @@ fn tightness_unwritable_output_or_bad_scenario_is_one_line() {
         d.join("o").to_str().unwrap(),
     ]);
     assert_one_line_error(&out, "invalid scenario file");
+    let out = xtask(&[
+        "tightness",
+        "--p-t-w=1,0",
+        "--out",
+        d.join("p").to_str().unwrap(),
+    ]);
+    assert_one_line_error(&out, "`p_t_w` = 0 is invalid");
 }
 
 #[test]
@@ -191,6 +200,8 @@ fn tiny_tightness_run_writes_svg_csv_and_json_with_provenance() {
     let out = xtask(&[
         "tightness",
         "--quick",
+        "--design",
+        "isotropic",
         "--trials",
         "2",
         "--seed",
@@ -216,6 +227,12 @@ fn tiny_tightness_run_writes_svg_csv_and_json_with_provenance() {
     let prov = &json["provenance"];
     assert_eq!(prov["seed"], 9);
     assert_eq!(prov["trials"], 2);
+    assert_eq!(prov["design"], "isotropic");
+    assert!(prov["design_label"]
+        .as_str()
+        .unwrap()
+        .contains("NOT optimized"));
+    assert!(prov["optimizer"].is_null());
     assert!(prov["wall_time_s"].as_f64().unwrap() > 0.0);
     assert!(prov.get("git_commit").is_some());
     assert_eq!(json["report"]["points"].as_array().unwrap().len(), 2 * 5);
