@@ -241,7 +241,8 @@ fn run<S: SensingSetup>(
                 let (rec, fail) =
                     reflect_step(links, &mut state, budgets, passive, settings, seed, k);
                 // No ψ_l changed: the next transmit step would solve this iteration's SDP again and return
-                // the same R_s (the solver is deterministic), so the design is a fixed point of both steps.
+                // the same R_s (the solver is deterministic); only the randomisation draws of a repeated
+                // reflect step would differ. Stopping here is recorded as such, not as convergence.
                 let psi_unchanged = rec.reflect.iter().all(|r| !r.accepted);
                 history.push(rec);
                 if let Some(f) = fail {
@@ -249,8 +250,14 @@ fn run<S: SensingSetup>(
                     break;
                 }
                 let rel = (start - state.max_crb()) / start;
-                if rel <= settings.outer_rel_tol || psi_unchanged {
+                if rel <= settings.outer_rel_tol {
                     term = Termination::Converged {
+                        rel_improvement: rel,
+                    };
+                    break;
+                }
+                if psi_unchanged {
+                    term = Termination::ReflectUnchanged {
                         rel_improvement: rel,
                     };
                     break;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::settings::{Budgets, Objective, Scheme, Settings};
 
 /// Version of the JSON schema of [`DesignRecord`]; bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A dense complex matrix in column-major order; each entry serialises as `[re, im]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -238,6 +238,14 @@ pub enum Termination {
     /// The relative improvement of an outer iteration fell below `outer_rel_tol`.
     Converged {
         /// Relative improvement of the last outer iteration.
+        rel_improvement: f64,
+    },
+    /// The reflect step kept every ψ_l (no Gaussian-randomisation draw beat the current ψ_l under the true
+    /// constraints), so the next transmit step would only repeat this iteration's SDP. Not a small improvement:
+    /// the last outer iteration may have improved a lot (`rel_improvement`), and the stop reflects the
+    /// randomisation's failure to find a better rank-one ψ from the SDR solution.
+    ReflectUnchanged {
+        /// Relative improvement of the last outer iteration (its transmit step).
         rel_improvement: f64,
     },
     /// `max_outer_iters` reached.
