@@ -1,6 +1,6 @@
 //! CRB-tightness study: Monte Carlo RMSE of the ML DoA estimates and of the fused position against
 //! √CRB over a P_t sweep, for both set-ups, written as CSV + JSON (`cargo xtask tightness` adds the
-//! SVG plot and provenance).
+//! optimized designs through [`DesignSource`], the SVG plot and provenance).
 
 use crate::doa::{DoaConfig, MlDoaEstimator};
 use crate::echo::{simulate_echo, EchoOptions};
