@@ -144,9 +144,23 @@ pub fn collect_results(dir: &Path, since: Option<SystemTime>) -> Result<Vec<Benc
         }
     }
     out.sort_by(|a, b| {
-        (&a.group, &a.parameter, &a.function).cmp(&(&b.group, &b.parameter, &b.function))
+        a.group
+            .cmp(&b.group)
+            .then_with(|| compare_parameters(a.parameter.as_deref(), b.parameter.as_deref()))
+            .then_with(|| a.function.cmp(&b.function))
     });
     Ok(out)
+}
+
+/// Parameters in numeric order when both are numbers (M = 16 before 128), else as text.
+fn compare_parameters(a: Option<&str>, b: Option<&str>) -> std::cmp::Ordering {
+    match (a, b) {
+        (Some(x), Some(y)) => match (x.parse::<f64>(), y.parse::<f64>()) {
+            (Ok(u), Ok(v)) => u.total_cmp(&v),
+            _ => x.cmp(y),
+        },
+        _ => a.cmp(&b),
+    }
 }
 
 /// A duration in nanoseconds with a readable unit, three significant digits.
@@ -364,6 +378,15 @@ pub fn run(args: &BenchReportArgs) -> Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numeric_parameters_sort_by_value_and_others_as_text() {
+        use std::cmp::Ordering::*;
+        assert_eq!(compare_parameters(Some("16"), Some("128")), Less);
+        assert_eq!(compare_parameters(Some("256"), Some("64")), Greater);
+        assert_eq!(compare_parameters(Some("M16_N16"), Some("M64_N64")), Less);
+        assert_eq!(compare_parameters(None, Some("1")), Less);
+    }
 
     fn write_bench(
         root: &Path,
