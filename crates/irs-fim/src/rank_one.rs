@@ -292,35 +292,16 @@ impl RankOneLink {
         u_re.fill(0.0);
         u_im.fill(0.0);
         let (g_re, g_im) = (&self.g_re[..], &self.g_im[..]);
-        let mut i = 0;
-        while i + 4 <= n {
-            axpy_k3(
-                simd,
-                split3(u_re, u_im, mp, 0),
-                [
-                    col(g_re, g_im, mp, i, 0),
-                    col(g_re, g_im, mp, i + 1, 0),
-                    col(g_re, g_im, mp, i + 2, 0),
-                    col(g_re, g_im, mp, i + 3, 0),
-                ],
-                [
-                    at3::<false>(w_re, w_im, np, i),
-                    at3::<false>(w_re, w_im, np, i + 1),
-                    at3::<false>(w_re, w_im, np, i + 2),
-                    at3::<false>(w_re, w_im, np, i + 3),
-                ],
-            );
-            i += 4;
-        }
-        while i < n {
-            axpy_k3(
-                simd,
-                split3(u_re, u_im, mp, 0),
-                [col(g_re, g_im, mp, i, 0)],
-                [at3::<false>(w_re, w_im, np, i)],
-            );
-            i += 1;
-        }
+        times_three::<S, false>(
+            simd,
+            (u_re, u_im),
+            (g_re, g_im),
+            mp,
+            (w_re, w_im),
+            np,
+            n,
+            false,
+        );
 
         let (t_re, t_im) = b.take_c(3 * mp);
         let omega = omega(simd, h_re, h_im, m, mp, u_re, u_im, t_re, t_im);
@@ -506,35 +487,16 @@ impl RankOneLink {
         }
         z2_re.fill(0.0);
         z2_im.fill(0.0);
-        let mut c = 0;
-        while c + 4 <= n {
-            axpy_k3(
-                simd,
-                split3(z2_re, z2_im, np, 0),
-                [
-                    col(p_re, p_im, np, c, 0),
-                    col(p_re, p_im, np, c + 1, 0),
-                    col(p_re, p_im, np, c + 2, 0),
-                    col(p_re, p_im, np, c + 3, 0),
-                ],
-                [
-                    at3::<false>(w_re, w_im, np, c),
-                    at3::<false>(w_re, w_im, np, c + 1),
-                    at3::<false>(w_re, w_im, np, c + 2),
-                    at3::<false>(w_re, w_im, np, c + 3),
-                ],
-            );
-            c += 4;
-        }
-        while c < n {
-            axpy_k3(
-                simd,
-                split3(z2_re, z2_im, np, 0),
-                [col(p_re, p_im, np, c, 0)],
-                [at3::<false>(w_re, w_im, np, c)],
-            );
-            c += 1;
-        }
+        times_three::<S, false>(
+            simd,
+            (z2_re, z2_im),
+            (p_re, p_im),
+            np,
+            (w_re, w_im),
+            np,
+            n,
+            false,
+        );
         for k in 0..3 {
             for i in 0..np {
                 z2_re[k * np + i] *= s[i];
@@ -581,6 +543,55 @@ fn noise_coef(
     (dr * g_re[i * ld + j], -(dr * g_im[i * ld + j]))
 }
 
+/// y_b += Σ_{c<n} x_c · w_b[c] (conj(w_b[c]) if `CONJ`) for b = 0, 1, 2: the n columns of the split
+/// column-major matrix X (leading dimension `ld`, also that of the three stacked y_b) times three stacked
+/// weight vectors w_b (stride `w_stride`), four columns per pass over y. `banded`: X is lower
+/// triangular, so each group of four columns (and the tail) is applied from row 4⌊c/4⌋ on, where its
+/// nonzero rows start.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn times_three<S: Simd, const CONJ: bool>(
+    simd: S,
+    (y_re, y_im): (&mut [f64], &mut [f64]),
+    (x_re, x_im): (&[f64], &[f64]),
+    ld: usize,
+    (w_re, w_im): (&[f64], &[f64]),
+    w_stride: usize,
+    n: usize,
+    banded: bool,
+) {
+    let mut c = 0;
+    while c + 4 <= n {
+        let r0 = if banded { c } else { 0 };
+        axpy_k3(
+            simd,
+            split3(&mut *y_re, &mut *y_im, ld, r0),
+            [
+                col(x_re, x_im, ld, c, r0),
+                col(x_re, x_im, ld, c + 1, r0),
+                col(x_re, x_im, ld, c + 2, r0),
+                col(x_re, x_im, ld, c + 3, r0),
+            ],
+            [
+                at3::<CONJ>(w_re, w_im, w_stride, c),
+                at3::<CONJ>(w_re, w_im, w_stride, c + 1),
+                at3::<CONJ>(w_re, w_im, w_stride, c + 2),
+                at3::<CONJ>(w_re, w_im, w_stride, c + 3),
+            ],
+        );
+        c += 4;
+    }
+    let r0 = if banded { c } else { 0 };
+    for j in c..n {
+        axpy_k3(
+            simd,
+            split3(&mut *y_re, &mut *y_im, ld, r0),
+            [col(x_re, x_im, ld, j, r0)],
+            [at3::<CONJ>(w_re, w_im, w_stride, j)],
+        );
+    }
+}
+
 /// Ω_db = u_dᵀ R_s ū_b from H = 2(L + Diag/2), L and Diag the strict lower triangle and the
 /// diagonal of Herm(R_s) (layout of [`RankOneLink::run`]): t_b = H ū_b, Y_db = u_dᵀ t_b,
 /// Ω = (Y + Yᴴ)/2.
@@ -599,35 +610,17 @@ fn omega<S: Simd>(
 ) -> M3 {
     t_re.fill(0.0);
     t_im.fill(0.0);
-    // Four columns per pass, all from row jb = 4⌊j/4⌋ (their band rows jb..j are zero).
-    let mut jb = 0;
-    while jb + 4 <= m {
-        axpy_k3(
-            simd,
-            split3(t_re, t_im, mp, jb),
-            [
-                col(h_re, h_im, mp, jb, jb),
-                col(h_re, h_im, mp, jb + 1, jb),
-                col(h_re, h_im, mp, jb + 2, jb),
-                col(h_re, h_im, mp, jb + 3, jb),
-            ],
-            [
-                at3::<true>(u_re, u_im, mp, jb),
-                at3::<true>(u_re, u_im, mp, jb + 1),
-                at3::<true>(u_re, u_im, mp, jb + 2),
-                at3::<true>(u_re, u_im, mp, jb + 3),
-            ],
-        );
-        jb += 4;
-    }
-    for j in jb..m {
-        axpy_k3(
-            simd,
-            split3(t_re, t_im, mp, jb),
-            [col(h_re, h_im, mp, j, jb)],
-            [at3::<true>(u_re, u_im, mp, j)],
-        );
-    }
+    // H is lower triangular: banded, each group of four columns from its first column's row on.
+    times_three::<S, true>(
+        simd,
+        (t_re, t_im),
+        (h_re, h_im),
+        mp,
+        (u_re, u_im),
+        mp,
+        m,
+        true,
+    );
     let mut y = [[ZERO; 3]; 3];
     for d in 0..3 {
         for b in 0..3 {
