@@ -273,8 +273,7 @@ fn breakdown_table() -> Result<String> {
         };
         let record = crate::run::run(&args)?;
         let b = Breakdown::of(&record);
-        let pct = |x: f64| 100.0 * x / b.wall_s.max(f64::MIN_POSITIVE);
-        let other = b.wall_s - b.clarabel_s;
+        let other = b.everything_else_s();
         s.push_str(&format!(
             "| {name} | {:.4e} | {} ({} + {}) | {} | {:.2} s | {:.2} s ({:.1} %) | {:.3} s ({:.1} %) | {:.0} ms |\n",
             record.max_crb_rad2,
@@ -284,10 +283,10 @@ fn breakdown_table() -> Result<String> {
             b.ipm_iterations,
             b.wall_s,
             b.clarabel_s,
-            pct(b.clarabel_s),
+            b.percent_of_wall(b.clarabel_s),
             other,
-            pct(other),
-            1e3 * b.clarabel_s / b.sdp_solves.max(1) as f64
+            b.percent_of_wall(other),
+            b.ms_per_sdp()
         ));
     }
     Ok(s)

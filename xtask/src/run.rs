@@ -127,10 +127,25 @@ impl Breakdown {
         b
     }
 
+    /// Wall time outside Clarabel's own solves, s.
+    pub fn everything_else_s(&self) -> f64 {
+        self.wall_s - self.clarabel_s
+    }
+
+    /// `x` seconds as a percentage of the wall time.
+    pub fn percent_of_wall(&self, x: f64) -> f64 {
+        100.0 * x / self.wall_s.max(f64::MIN_POSITIVE)
+    }
+
+    /// Clarabel's solve time per SDP, ms.
+    pub fn ms_per_sdp(&self) -> f64 {
+        1e3 * self.clarabel_s / self.sdp_solves.max(1) as f64
+    }
+
     /// Human-readable lines.
     pub fn lines(&self) -> Vec<String> {
-        let pct = |x: f64| 100.0 * x / self.wall_s.max(f64::MIN_POSITIVE);
-        let other = self.wall_s - self.clarabel_s;
+        let pct = |x: f64| self.percent_of_wall(x);
+        let other = self.everything_else_s();
         vec![
             format!(
                 "SDPs: {} ({} transmit, {} reflect), {} interior-point iterations, {} AlmostSolved",
@@ -145,7 +160,7 @@ impl Breakdown {
                 "  Clarabel solves: {:.3} s ({:.1} %), {:.1} ms per SDP",
                 self.clarabel_s,
                 pct(self.clarabel_s),
-                1e3 * self.clarabel_s / self.sdp_solves.max(1) as f64
+                self.ms_per_sdp()
             ),
             format!(
                 "  everything else: {:.3} s ({:.1} %), of which SDP build/assembly/set-up {:.3} s",
