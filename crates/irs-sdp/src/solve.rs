@@ -1,10 +1,10 @@
 //! Solving a model with Clarabel: settings, the answer (status, objective, statistics, values),
 //! and a [`Solver`] session that re-solves models of unchanged structure in place.
 
-use crate::backend::{self, Assembled};
+use crate::backend::{self, Assembled, RowStore};
 use crate::error::SdpError;
 use crate::expr::{AffExpr, HermVar, Scalar, SymVar};
-use crate::model::{Assignment, Model};
+use crate::model::{Assignment, ConstraintId, Model};
 use clarabel::algebra::CscMatrix;
 use clarabel::solver::{DefaultSettings, DefaultSolver, IPSolver, SolverStatus};
 use faer::{c64, Mat};
@@ -196,6 +196,8 @@ pub struct Solution {
     pub stats: SolveStats,
     /// Every variable's value (auxiliary variables included).
     pub values: Assignment,
+    /// Clarabel's dual vector `z` mapped to the model's rows (see [`Solution::dual`]).
+    pub(crate) duals: Vec<f64>,
 }
 
 impl Solution {
@@ -217,6 +219,35 @@ impl Solution {
     /// Value of a Hermitian variable, n×n complex.
     pub fn hermitian(&self, v: &HermVar) -> Result<Mat<c64>, SdpError> {
         self.values.hermitian(v)
+    }
+
+    /// The Lagrange multipliers of constraint `id` of `model` (the model this solution came from), one per row
+    /// in the order the constraint wrote them. Every row is an affine expression `e_i(x)` the constraint keeps
+    /// in a cone (`e ≥ 0` for [`Model::le`]/[`Model::ge`], `e = 0` for [`Model::eq`], the upper-triangle
+    /// entries of the matrix for an LMI); the multipliers `y_i` are those of the Lagrangian
+    /// `objective(x) − Σ_i y_i e_i(x)` of the minimisation (of −objective for [`Model::maximize`]): `y ≥ 0`
+    /// for inequalities, free for equalities. For an LMI row of an off-diagonal entry (i, j), `y` multiplies
+    /// the entry once (Clarabel's √2 svec scaling undone), so the dual matrix is `Y_ii = y_ii`,
+    /// `Y_ij = Y_ji = y_ij / 2`. At an optimum, stationarity reads `∂objective/∂x = Σ_i y_i ∂e_i/∂x` over all
+    /// rows, variable cones included.
+    pub fn dual(&self, model: &Model, id: ConstraintId) -> Result<Vec<f64>, SdpError> {
+        if model.id != self.values.model {
+            return Err(SdpError::ForeignHandle {
+                what: "constraint".into(),
+            });
+        }
+        let rec = model
+            .constraints
+            .get(id.0)
+            .ok_or_else(|| SdpError::ForeignHandle {
+                what: "constraint".into(),
+            })?;
+        let blocks = &model.rows.blocks[rec.blocks.clone()];
+        let mut out = Vec::new();
+        for &(_, first, count) in blocks {
+            out.extend_from_slice(&self.duals[first..first + count]);
+        }
+        Ok(out)
     }
 }
 
@@ -453,12 +484,23 @@ impl Solver {
                 stats,
             });
         }
+        // Clarabel's row r is σ_r·e_r (σ the svec scale), so its z_r multiplies σ_r·e_r: y_r = σ_r z_r.
+        let z = &cache.solver.solution.z;
+        let mut duals = vec![0.0; model.rows.n_rows()];
+        if z.len() == duals.len() {
+            for &(kind, first, count) in &model.rows.blocks {
+                for (r, sigma) in (first..first + count).zip(RowStore::block_scales(kind, count)) {
+                    duals[r] = sigma * z[r];
+                }
+            }
+        }
         let values = Assignment { model: model.id, x };
         Ok(Solution {
             status: accepted,
             objective: model.objective_value(&values),
             stats,
             values,
+            duals,
         })
     }
 }
