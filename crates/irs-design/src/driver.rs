@@ -339,7 +339,14 @@ fn transmit_step<S: SensingSetup>(
     } else {
         budgets.p_s_w
     };
-    let (res, sdp) = solve_transmit(&data, budgets.p_t_w, p_s, settings.objective, &settings.sdp);
+    let (res, sdp) = solve_transmit(
+        &data,
+        budgets.p_t_w,
+        p_s,
+        settings.objective,
+        &settings.sdp,
+        settings.reduce_subspace && settings.column_generation,
+    );
     rec.sdp.push(sdp);
     let out = match res {
         Ok(sol) => sol,

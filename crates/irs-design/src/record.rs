@@ -176,6 +176,14 @@ pub struct SdpSolve {
     /// plus the first attempt's times.
     #[serde(default)]
     pub retried: bool,
+    /// Solves behind this record: 1, or for a transmit step solved by column generation
+    /// (`Settings::column_generation`) the number of subspace solves (plus one if it ended with the full SDP).
+    #[serde(default = "one")]
+    pub rounds: u32,
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// Per-IRS outcome of a reflect step.

@@ -208,6 +208,7 @@ pub(crate) fn reflect_irs<S: SensingSetup>(
             solve_time_s: 0.0,
             total_time_s: 0.0,
             hermitian_dims: vec![theta.nrows()],
+            rounds: 1,
             objective: None,
             retried: false,
         };

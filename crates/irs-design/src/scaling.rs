@@ -14,7 +14,7 @@ use faer::{Mat, Side};
 use irs_sdp::{AffExpr, AffSymMat, HermVar};
 use serde::{Deserialize, Serialize};
 
-use crate::affine::{AffineFim, UPPER};
+use crate::affine::{AffineFim, AffineHerm, UPPER};
 
 /// How the FIM is scaled inside the SDPs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -105,34 +105,44 @@ impl FimScaling {
             .collect()
     }
 
-    /// F̂ = Tᵀ F(X) T as a symmetric matrix of expressions in the SDP variable `x̂`, X = unit·x̂:
-    /// F̂_pq = Σ_{a≤b} coef_ab (unit·Re tr(K_ab x̂) + c_ab) with coef_ab = T_ap T_bq + T_bp T_aq (a < b),
-    /// T_ap T_aq (a = b).
-    pub(crate) fn expr(&self, fim: &AffineFim, x: &HermVar, unit: f64) -> AffSymMat {
+    /// F̂ = Tᵀ F(X) T as an affine FIM in x̂ with X = unit·x̂: F̂_pq = Σ_{a≤b} coef_ab (unit·Re tr(K_ab x̂) + c_ab)
+    /// with coef_ab = T_ap T_bq + T_bp T_aq (a < b), T_ap T_aq (a = b).
+    pub(crate) fn scaled(&self, fim: &AffineFim, unit: f64) -> AffineFim {
         let n = fim.entries.first().map_or(0, |e| e.k.nrows());
         let t = &self.t;
-        let mut m = AffSymMat::zeros(4);
-        for &(p, q) in UPPER.iter() {
-            let mut k = Mat::<faer::c64>::zeros(n, n);
-            let mut c = 0.0;
-            for (e, &(a, b)) in fim.entries.iter().zip(UPPER.iter()) {
-                let coef = if a == b {
-                    t[a][p] * t[a][q]
-                } else {
-                    t[a][p] * t[b][q] + t[b][p] * t[a][q]
-                };
-                if coef == 0.0 {
-                    continue;
-                }
-                let w = coef * unit;
-                for j in 0..n {
-                    for i in 0..n {
-                        k[(i, j)] += e.k[(i, j)] * w;
+        let entries = UPPER
+            .iter()
+            .map(|&(p, q)| {
+                let mut k = Mat::<faer::c64>::zeros(n, n);
+                let mut c = 0.0;
+                for (e, &(a, b)) in fim.entries.iter().zip(UPPER.iter()) {
+                    let coef = if a == b {
+                        t[a][p] * t[a][q]
+                    } else {
+                        t[a][p] * t[b][q] + t[b][p] * t[a][q]
+                    };
+                    if coef == 0.0 {
+                        continue;
                     }
+                    let w = coef * unit;
+                    for j in 0..n {
+                        for i in 0..n {
+                            k[(i, j)] += e.k[(i, j)] * w;
+                        }
+                    }
+                    c += coef * e.c;
                 }
-                c += coef * e.c;
-            }
-            let expr: AffExpr = x.re_tr(k.as_ref()) + c;
+                AffineHerm { k, c }
+            })
+            .collect();
+        AffineFim { entries }
+    }
+
+    /// [`FimScaling::scaled`] as a symmetric matrix of expressions in the SDP variable `x̂`.
+    pub(crate) fn expr(&self, fim: &AffineFim, x: &HermVar, unit: f64) -> AffSymMat {
+        let mut m = AffSymMat::zeros(4);
+        for (e, &(p, q)) in self.scaled(fim, unit).entries.iter().zip(UPPER.iter()) {
+            let expr: AffExpr = x.re_tr(e.k.as_ref()) + e.c;
             m.set(p, q, expr);
         }
         m

@@ -215,6 +215,10 @@ pub struct Settings {
     /// Issue 9: solve the transmit step over R_s,l = V_l Z_l V_lᴴ with V_l spanning the row space of the data
     /// (exact; same optimum). Default true.
     pub reduce_subspace: bool,
+    /// Solve the (reduced) transmit step by column generation over small subspaces, stopped by a duality
+    /// certificate that bounds the loss against the full SDP by 10·`sdp.tol` relative (see `transmit.rs`). Only
+    /// with `reduce_subspace`. Default true.
+    pub column_generation: bool,
     /// Relative eigenvalue threshold for the subspace reduction (of the normalised Gram matrix of the data
     /// matrices, so singular values below ~sqrt(tol)·max are dropped). Default 1e-12.
     pub subspace_rel_tol: f64,
@@ -239,6 +243,7 @@ impl Default for Settings {
             sca_patience: 1,
             randomization_draws: 100,
             reduce_subspace: true,
+            column_generation: true,
             subspace_rel_tol: 1e-12,
             threads: 2,
             psi_init: PsiInit::RandomPhases,

@@ -10,9 +10,9 @@
 use std::time::Instant;
 
 use faer::{c64, Mat, MatRef, Side};
-use irs_sdp::{AffExpr, Model, TraceInvOptions};
+use irs_sdp::{AffExpr, ConstraintId, HermVar, Model, TraceInvOptions};
 
-use crate::affine::{row_space, AffineFim, AffineHerm, UPPER};
+use crate::affine::{common_range, row_space, AffineFim, AffineHerm, UPPER};
 use crate::record::SdpSolve;
 use crate::scaling::FimScaling;
 use crate::settings::Objective;
@@ -178,13 +178,16 @@ pub(crate) fn objective_indices(objective: Objective) -> &'static [usize] {
 }
 
 /// Solves the transmit-step SDP. Returns the solution and the solve record; on a solver failure, the record
-/// (with the error as status) and the error text.
+/// (with the error as status) and the error text. With `column_generation` (and data of dimension r > 6 in some
+/// link), the SDP is solved over growing subspaces of the data's coordinates and stopped by a duality
+/// certificate (see [`ColumnGeneration`]); otherwise once over the data's coordinates.
 pub(crate) fn solve_transmit(
     data: &[TransmitIrsData],
     p_t_w: f64,
     p_s_w: f64,
     objective: Objective,
     opts: &crate::settings::SdpOptions,
+    column_generation: bool,
 ) -> (Result<TransmitSolution, String>, SdpSolve) {
     let t0 = Instant::now();
     let dims: Vec<usize> = data.iter().map(|d| d.v.ncols()).collect();
@@ -198,8 +201,18 @@ pub(crate) fn solve_transmit(
         hermitian_dims: dims,
         objective: None,
         retried: false,
+        rounds: 1,
     };
-    let result = build_and_solve(data, p_t_w, p_s_w, objective, opts, &mut rec);
+    let result = reference_scalings(data, p_t_w, p_s_w, objective, opts).and_then(|sc| {
+        if column_generation && data.iter().any(|d| d.v.ncols() > CG_MIN_DIM) {
+            ColumnGeneration::new(data, &sc, p_t_w, p_s_w)
+                .and_then(|cg| cg.run(data, &sc, p_t_w, p_s_w, opts, &mut rec))
+        } else {
+            let built = build_model(data, &sc, p_t_w, p_s_w)?;
+            let sol = solve_sdp(&built.model, opts, &mut rec).map_err(|e| e.to_string())?;
+            built.extract(&sol, data, &sc, p_t_w, p_s_w, &mut rec)
+        }
+    });
     rec.total_time_s = t0.elapsed().as_secs_f64();
     match &result {
         Ok(sol) => rec.objective = Some(sol.sdp_objective),
@@ -208,18 +221,26 @@ pub(crate) fn solve_transmit(
     (result, rec)
 }
 
-fn build_and_solve(
+/// Below this dimension (every link) the row-space SDP is solved directly: its cones are already small.
+const CG_MIN_DIM: usize = 6;
+
+/// The FIM scalings of every link and their common normalisation `factor`, fixed at the reference point of the
+/// data's coordinates (isotropic within them, shrunk to the IRS budget) so that every subspace solve of the
+/// column generation shares them.
+pub(crate) struct Scalings {
+    per_irs: Vec<FimScaling>,
+    factor: f64,
+}
+
+fn reference_scalings(
     data: &[TransmitIrsData],
     p_t_w: f64,
     p_s_w: f64,
     objective: Objective,
     opts: &crate::settings::SdpOptions,
-    rec: &mut SdpSolve,
-) -> Result<TransmitSolution, String> {
-    let l_count = data.len() as f64;
+) -> Result<Scalings, String> {
     let idx = objective_indices(objective);
-    // FIM scaling at the reference point (isotropic within the row space, shrunk to the IRS budget).
-    let mut scales = Vec::with_capacity(data.len());
+    let mut per_irs = Vec::with_capacity(data.len());
     for (l, d) in data.iter().enumerate() {
         let r = d.v.ncols();
         let m = d.v.nrows() as f64;
@@ -234,66 +255,331 @@ fn build_and_solve(
         let s = FimScaling::at(opts.fim_scaling, &d.fim.eval(z_ref.as_ref()), idx).ok_or_else(
             || format!("IRS {l}: FIM singular at the reference point (no information)"),
         )?;
-        scales.push(s);
+        per_irs.push(s);
     }
     // Common normalisation: the largest reference-point objective becomes 1.
-    let factor = scales
+    let factor = per_irs
         .iter()
         .map(FimScaling::objective_scale)
         .fold(0.0_f64, f64::max);
+    Ok(Scalings { per_irs, factor })
+}
+
+/// A built transmit-step model and the handles the solution and the duality certificate need.
+struct Built {
+    model: Model,
+    vars: Vec<HermVar>,
+    bs_power: ConstraintId,
+    irs_power: Vec<Option<ConstraintId>>,
+    /// The 10 equalities F̂_pq = affine map (in the order of [`UPPER`]) per link.
+    fim_rows: Vec<Vec<ConstraintId>>,
+}
+
+fn build_model(
+    data: &[TransmitIrsData],
+    sc: &Scalings,
+    p_t_w: f64,
+    p_s_w: f64,
+) -> Result<Built, String> {
+    let err = |e: irs_sdp::SdpError| e.to_string();
+    let l_count = data.len() as f64;
     let mut model = Model::new();
     let t = model.scalar("t");
     let mut vars = Vec::with_capacity(data.len());
+    let mut irs_power = Vec::with_capacity(data.len());
+    let mut fim_rows = Vec::with_capacity(data.len());
     let mut bs_power = AffExpr::default();
     for (l, d) in data.iter().enumerate() {
         let z = model
             .hermitian_psd(&format!("R_hat_{l}"), d.v.ncols())
-            .map_err(|e| e.to_string())?;
+            .map_err(err)?;
         // (18b) with R = P_t Ẑ and the row divided by P_t: (1/L) Σ tr Ẑ_l ≤ 1.
         bs_power += z.trace() * (1.0 / l_count);
-        if let Some(pw) = &d.power {
-            // (18a)/(42a) divided by P_s: Re tr((P_t/P_s) K Ẑ) + c/P_s ≤ 1.
-            let k = Mat::from_fn(pw.k.nrows(), pw.k.ncols(), |i, j| {
-                pw.k[(i, j)] * (p_t_w / p_s_w)
-            });
-            model
-                .le(
-                    &format!("irs_power_{l}"),
-                    z.re_tr(k.as_ref()) + pw.c / p_s_w,
-                    1.0,
+        irs_power.push(match &d.power {
+            Some(pw) => {
+                // (18a)/(42a) divided by P_s: Re tr((P_t/P_s) K Ẑ) + c/P_s ≤ 1.
+                let k = Mat::from_fn(pw.k.nrows(), pw.k.ncols(), |i, j| {
+                    pw.k[(i, j)] * (p_t_w / p_s_w)
+                });
+                Some(
+                    model
+                        .le(
+                            &format!("irs_power_{l}"),
+                            z.re_tr(k.as_ref()) + pw.c / p_s_w,
+                            1.0,
+                        )
+                        .map_err(err)?,
                 )
-                .map_err(|e| e.to_string())?;
+            }
+            None => None,
+        });
+        // The FIM as its own variable tied to the affine map by 10 equalities (the lifted form the SDP notes
+        // found necessary), written here rather than by `TraceInvOptions::lift` so that their multipliers can
+        // be read back for the column generation's certificate.
+        let fm = sc.per_irs[l].expr(&d.fim, &z, p_t_w);
+        let f = model.symmetric(&format!("F_{l}"), 4).map_err(err)?;
+        let mut rows = Vec::with_capacity(UPPER.len());
+        for &(p, q) in UPPER.iter() {
+            rows.push(
+                model
+                    .eq(&format!("F_{l}[{p},{q}]"), f.entry(p, q), fm.get(p, q))
+                    .map_err(err)?,
+            );
         }
-        let fm = scales[l].expr(&d.fim, &z, p_t_w);
+        fim_rows.push(rows);
         model
             .quad_trace_inv_le_with(
                 &format!("crb_{l}"),
-                &fm,
-                &scales[l].columns(factor),
+                &f.as_mat(),
+                &sc.per_irs[l].columns(sc.factor),
                 t,
-                TraceInvOptions::default(),
+                TraceInvOptions {
+                    lift: false,
+                    ..TraceInvOptions::default()
+                },
             )
-            .map_err(|e| e.to_string())?;
+            .map_err(err)?;
         vars.push(z);
     }
-    model
-        .le("bs_power", bs_power, 1.0)
-        .map_err(|e| e.to_string())?;
-    model.minimize(t).map_err(|e| e.to_string())?;
-    let sol = solve_sdp(&model, opts, rec).map_err(|e| e.to_string())?;
-    rec.status = format!("{:?}", sol.status);
-    let mut r_s = Vec::with_capacity(data.len());
-    for (d, z) in data.iter().zip(&vars) {
-        let zv = sol.hermitian(z).map_err(|e| e.to_string())?;
-        let zv = psd_part(zv.as_ref()).map_err(|e| e.to_string())?;
-        let r = &d.v * &zv * d.v.adjoint() * faer::Scale(c64::new(p_t_w, 0.0));
-        r_s.push(hermitize(r.as_ref()));
-    }
-    restore_transmit_feasibility(&mut r_s, data, p_t_w, p_s_w);
-    Ok(TransmitSolution {
-        r_s,
-        sdp_objective: factor * sol.objective,
+    let bs_power = model.le("bs_power", bs_power, 1.0).map_err(err)?;
+    model.minimize(t).map_err(err)?;
+    Ok(Built {
+        model,
+        vars,
+        bs_power,
+        irs_power,
+        fim_rows,
     })
+}
+
+impl Built {
+    /// R_s,l = P_t V_l Ẑ_l V_lᴴ from a solution, made exactly feasible.
+    fn extract(
+        &self,
+        sol: &irs_sdp::Solution,
+        data: &[TransmitIrsData],
+        sc: &Scalings,
+        p_t_w: f64,
+        p_s_w: f64,
+        rec: &mut SdpSolve,
+    ) -> Result<TransmitSolution, String> {
+        rec.status = format!("{:?}", sol.status);
+        let mut r_s = Vec::with_capacity(data.len());
+        for (d, z) in data.iter().zip(&self.vars) {
+            let zv = sol.hermitian(z).map_err(|e| e.to_string())?;
+            let zv = psd_part(zv.as_ref()).map_err(|e| e.to_string())?;
+            let r = &d.v * &zv * d.v.adjoint() * faer::Scale(c64::new(p_t_w, 0.0));
+            r_s.push(hermitize(r.as_ref()));
+        }
+        restore_transmit_feasibility(&mut r_s, data, p_t_w, p_s_w);
+        Ok(TransmitSolution {
+            r_s,
+            sdp_objective: sc.factor * sol.objective,
+        })
+    }
+}
+
+/// Column generation for the transmit step: an exact way to solve it over small subspaces.
+///
+/// F_l depends on Ẑ_l only through the ≤ 3-dimensional common range B_l of its coefficient matrices, and the
+/// Lagrangian argument below shows that an optimal Ẑ_l has rank ≤ dim B_l and lies in the range of
+/// (μ I + ν_l K'_l)⁻¹ B_l for the (unknown) multipliers μ, ν_l of the BS and IRS budgets. So the SDP is solved
+/// over Ẑ_l = Q_l Y_l Q_lᴴ with Q_l (r×k, orthonormal) starting from span[B_l, K'_l B_l], and the restriction is
+/// *certified*: with the multipliers y of the restricted solve (irs-sdp's `Solution::dual`), the dual matrix of
+/// the full problem is
+///   S_l = (y_bs / L) I + y_pow,l K'_l + Σ_pq y_pq,l K̂_pq,l      (r×r),
+/// (K'_l the budget-normalised IRS power coefficients, K̂_pq,l the scaled FIM coefficients of the model). The
+/// restricted optimum makes Q_lᴴ S_l Q_l ⪰ 0; if S_l ⪰ −ζ I for every l, raising y_bs by L·ζ gives a dual
+/// feasible point of the full problem, so the full optimum is at least the restricted one minus L·ζ. The loop
+/// stops when L·ζ ≤ 10·tol·t* (t* the restricted optimum; tol the SDP tolerance) and otherwise adds the
+/// eigenvectors of S_l with negative eigenvalues to Q_l. It ends at the latest when Q_l spans the data's
+/// coordinates (the full SDP), and falls back to that full solve if a restricted solve fails.
+struct ColumnGeneration {
+    /// Q_l (r_l × k_l), orthonormal.
+    q: Vec<Mat<c64>>,
+    /// K̂_pq,l (scaled FIM coefficients, r_l × r_l) in the order of [`UPPER`].
+    k_fim: Vec<Vec<Mat<c64>>>,
+    /// K'_l = (P_t/P_s) K_pow,l (r_l × r_l), if the link has an IRS budget.
+    k_pow: Vec<Option<Mat<c64>>>,
+}
+
+/// Cap on the subspace solves of one transmit step before the full solve.
+const CG_MAX_ROUNDS: u32 = 8;
+
+impl ColumnGeneration {
+    fn new(
+        data: &[TransmitIrsData],
+        sc: &Scalings,
+        p_t_w: f64,
+        p_s_w: f64,
+    ) -> Result<Self, String> {
+        let mut q = Vec::with_capacity(data.len());
+        let mut k_fim = Vec::with_capacity(data.len());
+        let mut k_pow = Vec::with_capacity(data.len());
+        for (l, d) in data.iter().enumerate() {
+            let scaled = sc.per_irs[l].scaled(&d.fim, p_t_w);
+            let ks: Vec<Mat<c64>> = scaled.entries.into_iter().map(|e| e.k).collect();
+            let refs: Vec<MatRef<'_, c64>> = ks.iter().map(|k| k.as_ref()).collect();
+            let b = common_range(&refs, 1e-12).map_err(|e| e.to_string())?;
+            let kp = d.power.as_ref().map(|pw| {
+                Mat::from_fn(pw.k.nrows(), pw.k.ncols(), |i, j| {
+                    pw.k[(i, j)] * (p_t_w / p_s_w)
+                })
+            });
+            let start = match &kp {
+                Some(kp) => {
+                    let kb = kp * &b;
+                    concat_columns(b.as_ref(), kb.as_ref())
+                }
+                None => b,
+            };
+            q.push(orthonormal_columns(start.as_ref())?);
+            k_fim.push(ks);
+            k_pow.push(kp);
+        }
+        Ok(ColumnGeneration { q, k_fim, k_pow })
+    }
+
+    fn run(
+        mut self,
+        data: &[TransmitIrsData],
+        sc: &Scalings,
+        p_t_w: f64,
+        p_s_w: f64,
+        opts: &crate::settings::SdpOptions,
+        rec: &mut SdpSolve,
+    ) -> Result<TransmitSolution, String> {
+        let l_count = data.len() as f64;
+        let mut iterations = 0;
+        let mut solve_time_s = 0.0;
+        let mut retried = false;
+        let mut rounds = 0;
+        let full = |rec: &mut SdpSolve, iterations: u32, solve_time_s: f64, rounds: u32| {
+            let built = build_model(data, sc, p_t_w, p_s_w)?;
+            let out = solve_sdp(&built.model, opts, rec);
+            rec.iterations += iterations;
+            rec.solve_time_s += solve_time_s;
+            rec.rounds = rounds + 1;
+            rec.hermitian_dims = data.iter().map(|d| d.v.ncols()).collect();
+            let sol = out.map_err(|e| e.to_string())?;
+            built.extract(&sol, data, sc, p_t_w, p_s_w, rec)
+        };
+        loop {
+            if rounds >= CG_MAX_ROUNDS
+                || self
+                    .q
+                    .iter()
+                    .zip(data)
+                    .all(|(q, d)| q.ncols() >= d.v.ncols())
+            {
+                rec.retried |= retried;
+                return full(rec, iterations, solve_time_s, rounds);
+            }
+            rounds += 1;
+            let sub: Vec<TransmitIrsData> = data
+                .iter()
+                .zip(&self.q)
+                .map(|(d, q)| TransmitIrsData {
+                    v: &d.v * q,
+                    fim: d.fim.restrict(q.as_ref()),
+                    power: d.power.as_ref().map(|p| p.restrict(q.as_ref())),
+                })
+                .collect();
+            let built = build_model(&sub, sc, p_t_w, p_s_w)?;
+            let mut r = rec.clone();
+            let sol = match solve_sdp(&built.model, opts, &mut r) {
+                Ok(sol) => sol,
+                Err(_) => {
+                    // A failed subspace solve is not the step's outcome: the full SDP decides.
+                    rec.retried |= retried || r.retried;
+                    return full(
+                        rec,
+                        iterations + r.iterations,
+                        solve_time_s + r.solve_time_s,
+                        rounds,
+                    );
+                }
+            };
+            iterations += r.iterations;
+            solve_time_s += r.solve_time_s;
+            retried |= r.retried;
+            let dual = |id: ConstraintId| -> Result<Vec<f64>, String> {
+                sol.dual(&built.model, id).map_err(|e| e.to_string())
+            };
+            let y_bs = dual(built.bs_power)?[0];
+            let t_star = sol.objective;
+            let threshold = 10.0 * opts.tol * t_star.abs();
+            let mut zeta = 0.0_f64;
+            let mut extra: Vec<Option<Mat<c64>>> = Vec::with_capacity(data.len());
+            for (l, d) in data.iter().enumerate() {
+                let r_l = d.v.ncols();
+                let mut s =
+                    Mat::<c64>::identity(r_l, r_l) * faer::Scale(c64::new(y_bs / l_count, 0.0));
+                if let (Some(id), Some(kp)) = (built.irs_power[l], &self.k_pow[l]) {
+                    let y = dual(id)?[0];
+                    s += kp * faer::Scale(c64::new(y, 0.0));
+                }
+                for (id, k) in built.fim_rows[l].iter().zip(&self.k_fim[l]) {
+                    let y = dual(*id)?[0];
+                    s += k * faer::Scale(c64::new(y, 0.0));
+                }
+                let s = hermitize(s.as_ref());
+                let evd = s.self_adjoint_eigen(Side::Lower).map_err(|_| {
+                    "eigendecomposition of a transmit-step dual matrix did not converge".to_string()
+                })?;
+                let ev = evd.S().column_vector();
+                let neg: Vec<usize> = (0..r_l)
+                    .filter(|&i| ev[i].re * l_count < -threshold)
+                    .collect();
+                if let Some(&i0) = neg.first() {
+                    zeta = zeta.max(-ev[i0].re);
+                }
+                extra.push(if neg.is_empty() || self.q[l].ncols() >= r_l {
+                    None
+                } else {
+                    let u = evd.U();
+                    Some(Mat::from_fn(r_l, neg.len(), |i, j| u[(i, neg[j])]))
+                });
+            }
+            let grows = extra.iter().any(Option::is_some);
+            if zeta * l_count <= threshold || !grows {
+                if zeta * l_count > threshold {
+                    // Nothing left to add (the links that need more are already full): the full SDP decides.
+                    rec.retried |= retried;
+                    return full(rec, iterations, solve_time_s, rounds);
+                }
+                rec.iterations += iterations;
+                rec.solve_time_s += solve_time_s;
+                rec.retried |= retried;
+                rec.rounds = rounds;
+                rec.hermitian_dims = self.q.iter().map(|q| q.ncols()).collect();
+                return built.extract(&sol, &sub, sc, p_t_w, p_s_w, rec);
+            }
+            for (q, e) in self.q.iter_mut().zip(extra) {
+                if let Some(e) = e {
+                    *q = orthonormal_columns(concat_columns(q.as_ref(), e.as_ref()).as_ref())?;
+                }
+            }
+        }
+    }
+}
+
+/// [A B] (same row count).
+fn concat_columns(a: MatRef<'_, c64>, b: MatRef<'_, c64>) -> Mat<c64> {
+    let k = a.ncols();
+    Mat::from_fn(a.nrows(), k + b.ncols(), |i, j| {
+        if j < k {
+            a[(i, j)]
+        } else {
+            b[(i, j - k)]
+        }
+    })
+}
+
+/// An orthonormal basis of the column space of `x` (singular values below 1e-10·max dropped).
+fn orthonormal_columns(x: MatRef<'_, c64>) -> Result<Mat<c64>, String> {
+    let xh = x.adjoint().to_owned();
+    row_space(xh.as_ref(), 1e-10).map_err(|e| e.to_string())
 }
 
 /// Solver statistics carried by an irs-sdp error, if any.
