@@ -4,7 +4,9 @@
 //!
 //! The algorithm (problem (P1) / (P4)):
 //! - **Transmit step** (P2 → P2.1 / P5 → P5.1): for fixed {Ψ_l}, one SDP over Hermitian PSD {R_s,l} minimising
-//!   max_l CRB_l subject to the BS power (18b) and each IRS's power (18a)/(42a), both linear in R_s,l.
+//!   max_l CRB_l subject to the BS power (18b) and each IRS's power (18a)/(42a), both linear in R_s,l. Solved
+//!   exactly over the row space of Ψ_l G_l (issue 9), by column generation over small subspaces of it stopped by
+//!   a duality certificate (see `transmit.rs` and `docs/model.md`).
 //! - **Reflect step** (P3 / P6), per IRS and in parallel: SCA on Θ_l = ψ_l ψ_lᴴ with the Lemma 1 / Lemma 2
 //!   surrogate, the linearised (25) / convex (47) power constraint and [Θ_l]_nn ≤ a_max², rank one dropped (SDR);
 //!   then Gaussian randomisation (eqs. 27 / 49) judged by the true power constraint and the true CRB.
