@@ -15,9 +15,10 @@
 //!   SDP to absorb solver tolerance, ψ is scaled down when no randomisation draw is feasible).
 //!
 //! Scaling of the SDP data (Clarabel fails on the raw data, whose magnitudes span ~20 decades):
-//! R_s,l = P_t R̂_l and Θ_l = a_max² Θ̂_l; every power row is divided by its budget; each FIM is Jacobi-scaled,
-//! F̃ = S F S with S = diag(F(X_ref))^{-1/2} at a reference point, and the objective is written with weights
-//! tr F⁻¹ = Σ_i s_i² [F̃⁻¹]_ii normalised by their maximum; Clarabel's equilibration is off.
+//! R_s,l = P_t R̂_l and Θ_l = a_max² Θ̂_l; every power row is divided by its budget; each FIM is congruence-scaled at a
+//! reference point, F̂ = Tᵀ F T — whitened (F̂ = I there, the default) or Jacobi-scaled (T = diag(F_ref)^{-1/2}) —
+//! and the objective is written tr(Eᵀ F̂⁻¹ E) with E = Tᵀ I[:, S], normalised by the largest reference-point value
+//! (`scaling.rs`); Clarabel's equilibration is off.
 
 mod affine;
 mod driver;
