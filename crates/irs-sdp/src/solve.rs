@@ -245,7 +245,14 @@ impl Solution {
         let blocks = &model.rows.blocks[rec.blocks.clone()];
         let mut out = Vec::new();
         for &(_, first, count) in blocks {
-            out.extend_from_slice(&self.duals[first..first + count]);
+            // A clone of the solved model shares its identity but may have gained rows since.
+            let rows =
+                self.duals
+                    .get(first..first + count)
+                    .ok_or_else(|| SdpError::ForeignHandle {
+                        what: "constraint added after the solve".into(),
+                    })?;
+            out.extend_from_slice(rows);
         }
         Ok(out)
     }
@@ -478,20 +485,21 @@ impl Solver {
             }
         };
         let x = cache.solver.solution.x.clone();
-        if x.len() != model.n_cols || x.iter().any(|v| !v.is_finite()) {
+        let z = &cache.solver.solution.z;
+        if x.len() != model.n_cols
+            || x.iter().any(|v| !v.is_finite())
+            || z.len() != model.rows.n_rows()
+        {
             return Err(SdpError::NumericalFailure {
                 status: format!("{name} with a non-finite or mis-sized solution"),
                 stats,
             });
         }
         // Clarabel's row r is σ_r·e_r (σ the svec scale), so its z_r multiplies σ_r·e_r: y_r = σ_r z_r.
-        let z = &cache.solver.solution.z;
-        let mut duals = vec![0.0; model.rows.n_rows()];
-        if z.len() == duals.len() {
-            for &(kind, first, count) in &model.rows.blocks {
-                for (r, sigma) in (first..first + count).zip(RowStore::block_scales(kind, count)) {
-                    duals[r] = sigma * z[r];
-                }
+        let mut duals = vec![0.0; z.len()];
+        for &(kind, first, count) in &model.rows.blocks {
+            for (r, sigma) in (first..first + count).zip(RowStore::block_scales(kind, count)) {
+                duals[r] = sigma * z[r];
             }
         }
         let values = Assignment { model: model.id, x };

@@ -115,3 +115,18 @@ fn dual_of_a_constraint_from_another_model_is_refused() {
         Err(SdpError::ForeignHandle { .. })
     ));
 }
+
+#[test]
+fn dual_of_a_constraint_added_to_a_clone_after_the_solve_is_refused() {
+    let mut m = Model::new();
+    let x = m.scalar("x");
+    m.le("x ≥ 0", 0.0, x).unwrap();
+    m.minimize(x).unwrap();
+    let s = solve(&m, &Settings::default()).unwrap();
+    let mut later = m.clone();
+    let id = later.le("x ≤ 1", x, 1.0).unwrap();
+    assert!(matches!(
+        s.dual(&later, id),
+        Err(SdpError::ForeignHandle { .. })
+    ));
+}
