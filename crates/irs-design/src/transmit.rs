@@ -298,9 +298,7 @@ fn build_model(
         irs_power.push(match &d.power {
             Some(pw) => {
                 // (18a)/(42a) divided by P_s: Re tr((P_t/P_s) K Ẑ) + c/P_s ≤ 1.
-                let k = Mat::from_fn(pw.k.nrows(), pw.k.ncols(), |i, j| {
-                    pw.k[(i, j)] * (p_t_w / p_s_w)
-                });
+                let k = budget_normalised(pw, p_t_w, p_s_w);
                 Some(
                     model
                         .le(
@@ -421,11 +419,10 @@ impl ColumnGeneration {
             let ks: Vec<Mat<c64>> = scaled.entries.into_iter().map(|e| e.k).collect();
             let refs: Vec<MatRef<'_, c64>> = ks.iter().map(|k| k.as_ref()).collect();
             let b = common_range(&refs, 1e-12).map_err(|e| e.to_string())?;
-            let kp = d.power.as_ref().map(|pw| {
-                Mat::from_fn(pw.k.nrows(), pw.k.ncols(), |i, j| {
-                    pw.k[(i, j)] * (p_t_w / p_s_w)
-                })
-            });
+            let kp = d
+                .power
+                .as_ref()
+                .map(|pw| budget_normalised(pw, p_t_w, p_s_w));
             let start = match &kp {
                 Some(kp) => {
                     let kb = kp * &b;
@@ -450,9 +447,10 @@ impl ColumnGeneration {
         rec: &mut SdpSolve,
     ) -> Result<TransmitSolution, String> {
         let l_count = data.len() as f64;
+        // `solve_sdp` overwrites the record's iterations and times: the subspace solves' are summed here. Its
+        // `retried` flag only ever goes from false to true, so it is or-ed into `rec` directly.
         let mut iterations = 0;
         let mut solve_time_s = 0.0;
-        let mut retried = false;
         let mut rounds = 0;
         let full = |rec: &mut SdpSolve, iterations: u32, solve_time_s: f64, rounds: u32| {
             let built = build_model(data, sc, p_t_w, p_s_w)?;
@@ -472,7 +470,6 @@ impl ColumnGeneration {
                     .zip(data)
                     .all(|(q, d)| q.ncols() >= d.v.ncols())
             {
-                rec.retried |= retried;
                 return full(rec, iterations, solve_time_s, rounds);
             }
             rounds += 1;
@@ -487,11 +484,12 @@ impl ColumnGeneration {
                 .collect();
             let built = build_model(&sub, sc, p_t_w, p_s_w)?;
             let mut r = rec.clone();
-            let sol = match solve_sdp(&built.model, opts, &mut r) {
+            let solved = solve_sdp(&built.model, opts, &mut r);
+            rec.retried |= r.retried;
+            let sol = match solved {
                 Ok(sol) => sol,
                 Err(_) => {
                     // A failed subspace solve is not the step's outcome: the full SDP decides.
-                    rec.retried |= retried || r.retried;
                     return full(
                         rec,
                         iterations + r.iterations,
@@ -502,7 +500,6 @@ impl ColumnGeneration {
             };
             iterations += r.iterations;
             solve_time_s += r.solve_time_s;
-            retried |= r.retried;
             let dual = |id: ConstraintId| -> Result<Vec<f64>, String> {
                 sol.dual(&built.model, id).map_err(|e| e.to_string())
             };
@@ -541,19 +538,16 @@ impl ColumnGeneration {
                     Some(Mat::from_fn(r_l, neg.len(), |i, j| u[(i, neg[j])]))
                 });
             }
-            let grows = extra.iter().any(Option::is_some);
-            if zeta * l_count <= threshold || !grows {
-                if zeta * l_count > threshold {
-                    // Nothing left to add (the links that need more are already full): the full SDP decides.
-                    rec.retried |= retried;
-                    return full(rec, iterations, solve_time_s, rounds);
-                }
+            if zeta * l_count <= threshold {
                 rec.iterations += iterations;
                 rec.solve_time_s += solve_time_s;
-                rec.retried |= retried;
                 rec.rounds = rounds;
                 rec.hermitian_dims = self.q.iter().map(|q| q.ncols()).collect();
                 return built.extract(&sol, &sub, sc, p_t_w, p_s_w, rec);
+            }
+            if extra.iter().all(Option::is_none) {
+                // Nothing left to add (the links that need more are already full): the full SDP decides.
+                return full(rec, iterations, solve_time_s, rounds);
             }
             for (q, e) in self.q.iter_mut().zip(extra) {
                 if let Some(e) = e {
@@ -562,6 +556,13 @@ impl ColumnGeneration {
             }
         }
     }
+}
+
+/// (P_t/P_s) K of an IRS power Re tr(K R) + c: its coefficients in the SDP variable Ẑ = R/P_t, row divided by P_s.
+fn budget_normalised(pw: &AffineHerm, p_t_w: f64, p_s_w: f64) -> Mat<c64> {
+    Mat::from_fn(pw.k.nrows(), pw.k.ncols(), |i, j| {
+        pw.k[(i, j)] * (p_t_w / p_s_w)
+    })
 }
 
 /// [A B] (same row count).
