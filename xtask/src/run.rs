@@ -116,7 +116,7 @@ impl Breakdown {
         for step in &record.history {
             for s in &step.sdp {
                 if step.kind == StepKind::Transmit {
-                    b.transmit_sdps += 1;
+                    b.transmit_sdps += s.rounds as usize;
                 }
                 if s.status == "AlmostSolved" {
                     b.almost_solved += 1;

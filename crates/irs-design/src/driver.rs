@@ -507,7 +507,7 @@ fn assemble<S: SensingSetup>(
         irs,
         bs_power_w,
         outer_iterations,
-        sdp_solves: all_sdp.len(),
+        sdp_solves: all_sdp.iter().map(|s| s.rounds as usize).sum(),
         clarabel_time_s: all_sdp.iter().map(|s| s.solve_time_s).sum(),
         sdp_total_time_s: all_sdp.iter().map(|s| s.total_time_s).sum(),
         wall_time_s: t_run.elapsed().as_secs_f64(),

@@ -297,7 +297,8 @@ pub struct DesignRecord {
     pub bs_power_w: f64,
     /// Completed outer iterations.
     pub outer_iterations: usize,
-    /// SDPs solved in the run.
+    /// SDPs solved in the run: the `rounds` of every SDP record (a transmit step solved by column generation counts
+    /// each of its subspace solves; a retry after a numerical failure is not counted).
     pub sdp_solves: usize,
     /// Sum of Clarabel's own solve times, s.
     pub clarabel_time_s: f64,
