@@ -25,6 +25,8 @@ mod at_bs;
 mod at_irs;
 mod error;
 mod fast;
+#[cfg(target_arch = "x86_64")]
+mod fast_v3;
 mod fim;
 pub mod generic;
 mod link;
