@@ -1,8 +1,9 @@
 //! Split-complex SIMD kernels for the rank-one closed forms (the hot path of Gaussian
 //! randomisation): complex axpys of K vectors into three ([`axpy_k3`]) or into one
-//! ([`axpy_shared_y`]), dot products, the fused Hermitian check ([`herm_merge`]), a left-looking
-//! Cholesky factorisation and a multi-right-hand-side forward solve, on column-major matrices
-//! stored as separate real and imaginary `f64` slices.
+//! ([`axpy_shared_y`]), dot products, the fused Hermitian check ([`herm_merge`]) and a
+//! left-looking Cholesky factorisation whose border rows carry the forward solve
+//! ([`cholesky_bordered`]), on column-major matrices stored as separate real and imaginary `f64`
+//! slices.
 //!
 //! The kernels are generic over a `pulp` [`Simd`] instruction set: the caller runs them inside
 //! `pulp::Arch::dispatch` (AVX2 + FMA on x86-64 CPUs that have it, scalar otherwise). Products
@@ -288,12 +289,6 @@ pub(crate) fn col<'a>(re: &'a [f64], im: &'a [f64], m: usize, j: usize, r0: usiz
     (&re[j * m + r0..(j + 1) * m], &im[j * m + r0..(j + 1) * m])
 }
 
-/// −conj(x_i).
-#[inline(always)]
-fn neg_conj(re: &[f64], im: &[f64], i: usize) -> (f64, f64) {
-    (-re[i], im[i])
-}
-
 /// max(a, b) for numbers known to be finite.
 #[inline(always)]
 fn max(a: f64, b: f64) -> f64 {
@@ -301,164 +296,6 @@ fn max(a: f64, b: f64) -> f64 {
         b
     } else {
         a
-    }
-}
-
-/// In-place Cholesky A = L Lᴴ of a Hermitian positive definite m×m matrix given by its lower
-/// triangle (column-major, leading dimension m, a multiple of the SIMD width W of `S`).
-/// Left-looking: column j is updated by axpys with up to four previous columns at a time.
-///
-/// Every column is processed from row j₀ = W⌊j/W⌋, so that all segments start and end on a
-/// multiple of W (no scalar tails); the band rows j₀..j above the diagonal receive meaningless
-/// values and are reset to zero once column j is done. On return `inv_diag` holds the reciprocals
-/// of the (real, positive) diagonal of L, and in the matrix the diagonal and the band rows j₀..j of every column are zero
-/// (what [`forward_solve`] relies on). Entries above the band are neither read nor written.
-/// Returns false if a pivot is not positive and finite (not positive definite).
-#[inline(always)]
-pub(crate) fn cholesky<S: Simd>(
-    simd: S,
-    re: &mut [f64],
-    im: &mut [f64],
-    m: usize,
-    inv_diag: &mut [f64],
-) -> bool {
-    let w = S::F64_LANES;
-    for j in 0..m {
-        let j0 = j - j % w;
-        let (re_prev, re_rest) = re.split_at_mut(j * m);
-        let (im_prev, im_rest) = im.split_at_mut(j * m);
-        let (cr, ci) = (&mut re_rest[j0..m], &mut im_rest[j0..m]);
-        // c −= L_k·conj(L_jk), i.e. c += a_k·L_k with a_k = −conj(L_jk).
-        let (rp, ip) = (&*re_prev, &*im_prev);
-        let mut k = 0;
-        while k + 4 <= j {
-            axpy_shared_y(
-                simd,
-                (&mut *cr, &mut *ci),
-                [
-                    col(rp, ip, m, k, j0),
-                    col(rp, ip, m, k + 1, j0),
-                    col(rp, ip, m, k + 2, j0),
-                    col(rp, ip, m, k + 3, j0),
-                ],
-                [
-                    neg_conj(rp, ip, k * m + j),
-                    neg_conj(rp, ip, (k + 1) * m + j),
-                    neg_conj(rp, ip, (k + 2) * m + j),
-                    neg_conj(rp, ip, (k + 3) * m + j),
-                ],
-            );
-            k += 4;
-        }
-        match j - k {
-            3 => axpy_shared_y(
-                simd,
-                (&mut *cr, &mut *ci),
-                [
-                    col(rp, ip, m, k, j0),
-                    col(rp, ip, m, k + 1, j0),
-                    col(rp, ip, m, k + 2, j0),
-                ],
-                [
-                    neg_conj(rp, ip, k * m + j),
-                    neg_conj(rp, ip, (k + 1) * m + j),
-                    neg_conj(rp, ip, (k + 2) * m + j),
-                ],
-            ),
-            2 => axpy_shared_y(
-                simd,
-                (&mut *cr, &mut *ci),
-                [col(rp, ip, m, k, j0), col(rp, ip, m, k + 1, j0)],
-                [
-                    neg_conj(rp, ip, k * m + j),
-                    neg_conj(rp, ip, (k + 1) * m + j),
-                ],
-            ),
-            1 => axpy_shared_y(
-                simd,
-                (&mut *cr, &mut *ci),
-                [col(rp, ip, m, k, j0)],
-                [neg_conj(rp, ip, k * m + j)],
-            ),
-            _ => {}
-        }
-        let o = j - j0;
-        let d = cr[o];
-        if !(d > 0.0 && d.is_finite()) {
-            return false;
-        }
-        let s = d.sqrt();
-        cr[..o + 1].fill(0.0);
-        ci[..o + 1].fill(0.0);
-        let inv = 1.0 / s;
-        inv_diag[j] = inv;
-        for v in cr[o + 1..].iter_mut() {
-            *v *= inv;
-        }
-        for v in ci[o + 1..].iter_mut() {
-            *v *= inv;
-        }
-    }
-    true
-}
-
-/// Solve L Z = B in place for 3·`groups` right-hand sides stored one after the other (each of
-/// length m, a multiple of 4) in `zr`, `zi`; L and `inv_diag` from [`cholesky`]. Blocks of four
-/// columns: forward substitution inside the 4×4 diagonal block (scalar, using only the strictly
-/// lower entries), then one [`axpy_k3`] with the four columns below the block.
-#[allow(clippy::too_many_arguments)]
-#[inline(always)]
-pub(crate) fn forward_solve<S: Simd>(
-    simd: S,
-    lre: &[f64],
-    lim: &[f64],
-    inv_diag: &[f64],
-    m: usize,
-    zr: &mut [f64],
-    zi: &mut [f64],
-    groups: usize,
-) {
-    debug_assert_eq!(m % 4, 0);
-    for kb in (0..m).step_by(4) {
-        for g in 0..groups {
-            let (zr3, zi3) = (
-                &mut zr[3 * g * m..3 * (g + 1) * m],
-                &mut zi[3 * g * m..3 * (g + 1) * m],
-            );
-            let mut a = [[(0.0, 0.0); 3]; 4];
-            for q in 0..4 {
-                let k = kb + q;
-                let d = inv_diag[k];
-                for r in 0..3 {
-                    let (mut vr, mut vi) = (zr3[r * m + k], zi3[r * m + k]);
-                    for p in 0..q {
-                        // v −= L[k, kb+p]·z[kb+p]
-                        let (lr, li) = (lre[(kb + p) * m + k], lim[(kb + p) * m + k]);
-                        let (pr, pi) = (zr3[r * m + kb + p], zi3[r * m + kb + p]);
-                        vr -= lr * pr - li * pi;
-                        vi -= lr * pi + li * pr;
-                    }
-                    vr *= d;
-                    vi *= d;
-                    zr3[r * m + k] = vr;
-                    zi3[r * m + k] = vi;
-                    a[q][r] = (-vr, -vi);
-                }
-            }
-            if kb + 4 < m {
-                axpy_k3(
-                    simd,
-                    split3(zr3, zi3, m, kb + 4),
-                    [
-                        col(lre, lim, m, kb, kb + 4),
-                        col(lre, lim, m, kb + 1, kb + 4),
-                        col(lre, lim, m, kb + 2, kb + 4),
-                        col(lre, lim, m, kb + 3, kb + 4),
-                    ],
-                    a,
-                );
-            }
-        }
     }
 }
 
@@ -479,4 +316,101 @@ pub(crate) fn split3<'a>(
         (&mut r1v[r0..], &mut i1v[r0..]),
         (&mut r2v[r0..m], &mut i2v[r0..m]),
     ]
+}
+
+/// Column j, rows `row0`..`row0` + C·W, of the left-looking Cholesky update
+/// y −= Σ_{k<j} L[rows, k]·conj(L[j, k]), with the C SIMD rows of y held in registers for the
+/// whole k loop (C ≤ 4: 2C accumulators).
+#[inline(always)]
+fn chol_update<S: Simd, const C: usize>(
+    simd: S,
+    prev: CRef<'_>,
+    ld: usize,
+    j: usize,
+    row0: usize,
+    y: CMut<'_>,
+) {
+    let w = S::F64_LANES;
+    let (yr, yi) = (S::as_mut_simd_f64s(y.0).0, S::as_mut_simd_f64s(y.1).0);
+    let (yr, yi) = (&mut yr[..C], &mut yi[..C]);
+    let mut acc_r: [S::f64s; C] = core::array::from_fn(|q| yr[q]);
+    let mut acc_i: [S::f64s; C] = core::array::from_fn(|q| yi[q]);
+    let (pr, pi) = prev;
+    for k in 0..j {
+        // a = −conj(L[j, k]): re += ar·xr − ai·xi, im += ar·xi + ai·xr.
+        let base = k * ld;
+        let ar = simd.splat_f64s(-pr[base + j]);
+        let ai = simd.splat_f64s(pi[base + j]);
+        let xr = &S::as_simd_f64s(&pr[base + row0..base + row0 + C * w]).0[..C];
+        let xi = &S::as_simd_f64s(&pi[base + row0..base + row0 + C * w]).0[..C];
+        for q in 0..C {
+            acc_r[q] =
+                simd.mul_add_e_f64s(ar, xr[q], simd.negate_mul_add_e_f64s(ai, xi[q], acc_r[q]));
+            acc_i[q] = simd.mul_add_e_f64s(ar, xi[q], simd.mul_add_e_f64s(ai, xr[q], acc_i[q]));
+        }
+    }
+    yr.copy_from_slice(&acc_r);
+    yi.copy_from_slice(&acc_i);
+}
+
+/// In-place Cholesky A = L Lᴴ of the leading n×n block of a split column-major matrix with
+/// leading dimension `ld` and `rows` ≥ n stored rows (`rows` and `ld` multiples of the SIMD width
+/// W of `S`), given by its lower triangle, **bordered**: rows n..`rows` hold a block Bᴴ below A
+/// (column j of the border = conj(B[j, ·])), and on return hold X = Bᴴ L⁻ᴴ = (L⁻¹B)ᴴ — the
+/// forward solve L Z = B done by the factorisation's own column updates (Z = Xᴴ).
+///
+/// Left-looking: column j is updated by [`chol_update`] with up to four SIMD rows held in
+/// registers across all previous columns. Every column is processed from row j₀ = W⌊j/W⌋ so that
+/// all segments start on a multiple of W; the band rows j₀..j above the diagonal receive
+/// meaningless values and are reset to zero, as is the diagonal itself, whose reciprocal is
+/// stored in `inv_diag`. Entries above the band are neither read nor written. Returns false if a
+/// pivot is not positive and finite (A not positive definite).
+#[inline(always)]
+pub(crate) fn cholesky_bordered<S: Simd>(
+    simd: S,
+    re: &mut [f64],
+    im: &mut [f64],
+    n: usize,
+    rows: usize,
+    ld: usize,
+    inv_diag: &mut [f64],
+) -> bool {
+    let w = S::F64_LANES;
+    debug_assert!(rows % w == 0 && ld % w == 0 && rows <= ld && n <= rows);
+    for j in 0..n {
+        let j0 = j - j % w;
+        let (re_prev, re_rest) = re.split_at_mut(j * ld);
+        let (im_prev, im_rest) = im.split_at_mut(j * ld);
+        let (cr, ci) = (&mut re_rest[j0..rows], &mut im_rest[j0..rows]);
+        let prev = (&*re_prev, &*im_prev);
+        let chunks = (rows - j0) / w;
+        let mut q = 0;
+        while q < chunks {
+            let (yr, yi) = (&mut cr[q * w..], &mut ci[q * w..]);
+            let row0 = j0 + q * w;
+            match chunks - q {
+                1 => chol_update::<S, 1>(simd, prev, ld, j, row0, (yr, yi)),
+                2 => chol_update::<S, 2>(simd, prev, ld, j, row0, (yr, yi)),
+                3 => chol_update::<S, 3>(simd, prev, ld, j, row0, (yr, yi)),
+                _ => chol_update::<S, 4>(simd, prev, ld, j, row0, (yr, yi)),
+            }
+            q += 4;
+        }
+        let o = j - j0;
+        let d = cr[o];
+        if !(d > 0.0 && d.is_finite()) {
+            return false;
+        }
+        let inv = 1.0 / d.sqrt();
+        inv_diag[j] = inv;
+        cr[..o + 1].fill(0.0);
+        ci[..o + 1].fill(0.0);
+        for v in cr[o + 1..].iter_mut() {
+            *v *= inv;
+        }
+        for v in ci[o + 1..].iter_mut() {
+            *v *= inv;
+        }
+    }
+    true
 }

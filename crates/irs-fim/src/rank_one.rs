@@ -212,10 +212,10 @@ impl RankOneLink {
         let base = 2 * (mp * mp + 4 * mp + 3 * np + 3 * mp + 3 * mp);
         base + match self.bs.as_ref().map(|b| b.space) {
             None => 0,
-            // R̃, z, diag.
-            Some(NoiseSpace::M) => 2 * (mp * mp + 3 * mp) + mp,
-            // Q, z, s, diag.
-            Some(NoiseSpace::N) => 2 * (np * np + 6 * np) + 2 * np,
+            // R̃ with its border, diag.
+            Some(NoiseSpace::M) => 2 * ((mp + BORDER) * mp) + mp,
+            // Q with its border, S P W, s, diag.
+            Some(NoiseSpace::N) => 2 * ((np + BORDER) * np + 3 * np) + 2 * np,
         }
     }
 
@@ -339,16 +339,13 @@ impl RankOneLink {
         };
         let gamma = match noise.space {
             NoiseSpace::M => {
-                let (r_re, r_im) = b.take_c(mp * mp);
-                let (z_re, z_im) = b.take_c(3 * mp);
+                let (r_re, r_im) = b.take_c((mp + BORDER) * mp);
                 let diag = b.take(mp);
-                self.gamma_m(
-                    simd, noise.rho, psi, u_re, u_im, r_re, r_im, z_re, z_im, diag,
-                )?
+                self.gamma_m(simd, noise.rho, psi, u_re, u_im, r_re, r_im, diag)?
             }
             NoiseSpace::N => {
-                let (q_re, q_im) = b.take_c(np * np);
-                let (z_re, z_im) = b.take_c(6 * np);
+                let (q_re, q_im) = b.take_c((np + BORDER) * np);
+                let (z_re, z_im) = b.take_c(3 * np);
                 let s = b.take(np);
                 let diag = b.take(np);
                 self.gamma_n(
@@ -402,7 +399,8 @@ impl RankOneLink {
     }
 
     /// Γ = Uᴴ R̃⁻¹ U with R̃ = I + ρ Gᵀ D Ḡ built and factorised in M dimensions (padded with an
-    /// identity block).
+    /// identity block), bordered by Uᴴ (rows mp..mp+3 of each column, leading dimension mp + 8):
+    /// the factorisation leaves X = (L⁻¹U)ᴴ there and Γ_ac = Σ_j X[a, j]·conj(X[c, j]).
     #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     fn gamma_m<S: Simd>(
@@ -414,19 +412,18 @@ impl RankOneLink {
         u_im: &[f64],
         r_re: &mut [f64],
         r_im: &mut [f64],
-        z_re: &mut [f64],
-        z_im: &mut [f64],
         diag: &mut [f64],
     ) -> Result<M3, FimError> {
         let (m, n, mp) = (self.m, self.n, self.mp);
+        let ld = mp + BORDER;
         let w = S::F64_LANES;
         // Column j (rows ≥ j) of R̃ − I = Σ_i a_ij G_i· with a_ij = ρ|ψ_i|² conj(G_ij).
         let (g_re, g_im) = (&self.g_re[..], &self.g_im[..]);
         for j in 0..mp {
             let j0 = j - j % w;
             let (cr, ci) = (
-                &mut r_re[j * mp + j0..(j + 1) * mp],
-                &mut r_im[j * mp + j0..(j + 1) * mp],
+                &mut r_re[j * ld + j0..j * ld + mp],
+                &mut r_im[j * ld + j0..j * ld + mp],
             );
             cr.fill(0.0);
             ci.fill(0.0);
@@ -466,30 +463,35 @@ impl RankOneLink {
             ci[..o].fill(0.0);
             cr[o] += 1.0;
             ci[o] = 0.0;
+            // Border: conj(U[j, a]).
+            let (br, bi) = (
+                &mut r_re[j * ld + mp..(j + 1) * ld],
+                &mut r_im[j * ld + mp..(j + 1) * ld],
+            );
+            br.fill(0.0);
+            bi.fill(0.0);
+            for a in 0..3 {
+                br[a] = u_re[a * mp + j];
+                bi[a] = -u_im[a * mp + j];
+            }
         }
-        if !fast::cholesky(simd, r_re, r_im, mp, diag) {
+        if !fast::cholesky_bordered(simd, r_re, r_im, mp, ld, ld, diag) {
             return Err(FimError::NotPositiveDefinite { field: "psi" });
         }
-        z_re.copy_from_slice(u_re);
-        z_im.copy_from_slice(u_im);
-        fast::forward_solve(simd, r_re, r_im, diag, mp, z_re, z_im, 1);
+        let g = border_gram(r_re, r_im, m, mp, ld, 0);
         let mut gamma = [[ZERO; 3]; 3];
         for a in 0..3 {
             for c in a..3 {
-                let (re, im) = dot::<S, true>(
-                    simd,
-                    (&z_re[a * mp..(a + 1) * mp], &z_im[a * mp..(a + 1) * mp]),
-                    (&z_re[c * mp..(c + 1) * mp], &z_im[c * mp..(c + 1) * mp]),
-                );
-                gamma[a][c] = C64::new(re, im);
-                gamma[c][a] = C64::new(re, -im);
+                gamma[a][c] = g[a][c];
+                gamma[c][a] = g[a][c].conj();
             }
         }
         Ok(gamma)
     }
 
     /// Γ = W'ᴴ Q⁻¹ S P W, Q = I + ρ S P S (N×N, padded with an identity block), the Woodbury
-    /// form of [`RankOneLink::gamma_m`].
+    /// form of [`RankOneLink::gamma_m`]. Q is bordered by W'ᴴ (rows np..np+3) and (S P W)ᴴ (rows
+    /// np+4..np+7; leading dimension np + 8), so the factorisation leaves Z₁ᴴ and Z₂ᴴ there.
     #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     fn gamma_n<S: Simd>(
@@ -507,6 +509,7 @@ impl RankOneLink {
         diag: &mut [f64],
     ) -> Result<M3, FimError> {
         let (n, np) = (self.n, self.np);
+        let ld = np + BORDER;
         let w = S::F64_LANES;
         let (p_re, p_im) = (&noise.p_re[..np * np], &noise.p_im[..np * np]);
         s.fill(0.0);
@@ -518,8 +521,8 @@ impl RankOneLink {
         for j in 0..np {
             let j0 = j - j % w;
             let (qr, qi) = (
-                &mut q_re[j * np + j0..(j + 1) * np],
-                &mut q_im[j * np + j0..(j + 1) * np],
+                &mut q_re[j * ld + j0..j * ld + np],
+                &mut q_im[j * ld + j0..j * ld + np],
             );
             if j < n {
                 let cj = noise.rho * s[j];
@@ -543,24 +546,13 @@ impl RankOneLink {
             qr[o] += 1.0;
             qi[o] = 0.0;
         }
-        if !fast::cholesky(simd, q_re, q_im, np, diag) {
-            return Err(FimError::NotPositiveDefinite { field: "psi" });
-        }
-        // Z₁ = W' = phase(ψ)∘c_k (vectors 0..3), Z₂ = S P W (vectors 3..6).
-        let (z1_re, z2_re) = z_re.split_at_mut(3 * np);
-        let (z1_im, z2_im) = z_im.split_at_mut(3 * np);
-        for i in 0..np {
-            let inv = if s[i] > 0.0 { 1.0 / s[i] } else { 0.0 };
-            for k in 0..3 {
-                z1_re[k * np + i] = w_re[k * np + i] * inv;
-                z1_im[k * np + i] = w_im[k * np + i] * inv;
-            }
-        }
+        // Z₁ = W' = phase(ψ)∘c_k (border rows 0..3), Z₂ = S P W (border rows 4..7).
+        let (z2_re, z2_im) = (&mut z_re[..3 * np], &mut z_im[..3 * np]);
         z2_re.fill(0.0);
         z2_im.fill(0.0);
         times_three::<S, false>(
             simd,
-            (z2_re, z2_im),
+            (&mut *z2_re, &mut *z2_im),
             (p_re, p_im),
             np,
             (w_re, w_im),
@@ -568,27 +560,27 @@ impl RankOneLink {
             n,
             false,
         );
-        for k in 0..3 {
-            for i in 0..np {
-                z2_re[k * np + i] *= s[i];
-                z2_im[k * np + i] *= s[i];
+        for j in 0..np {
+            let (br, bi) = (
+                &mut q_re[j * ld + np..(j + 1) * ld],
+                &mut q_im[j * ld + np..(j + 1) * ld],
+            );
+            br.fill(0.0);
+            bi.fill(0.0);
+            if j < n {
+                let inv = if s[j] > 0.0 { 1.0 / s[j] } else { 0.0 };
+                for k in 0..3 {
+                    br[k] = w_re[k * np + j] * inv;
+                    bi[k] = -(w_im[k * np + j] * inv);
+                    br[4 + k] = z2_re[k * np + j] * s[j];
+                    bi[4 + k] = -(z2_im[k * np + j] * s[j]);
+                }
             }
         }
-        fast::forward_solve(simd, q_re, q_im, diag, np, z_re, z_im, 2);
-        let mut g = [[ZERO; 3]; 3];
-        for a in 0..3 {
-            for c in 0..3 {
-                let (re, im) = dot::<S, true>(
-                    simd,
-                    (&z_re[a * np..(a + 1) * np], &z_im[a * np..(a + 1) * np]),
-                    (
-                        &z_re[(3 + c) * np..(4 + c) * np],
-                        &z_im[(3 + c) * np..(4 + c) * np],
-                    ),
-                );
-                g[a][c] = C64::new(re, im);
-            }
+        if !fast::cholesky_bordered(simd, q_re, q_im, np, ld, ld, diag) {
+            return Err(FimError::NotPositiveDefinite { field: "psi" });
         }
+        let g = border_gram(q_re, q_im, n, np, ld, 4);
         let mut gamma = [[ZERO; 3]; 3];
         for a in 0..3 {
             for c in 0..3 {
@@ -597,6 +589,30 @@ impl RankOneLink {
         }
         Ok(gamma)
     }
+}
+
+/// Rows appended below the factorised matrix of the BS noise solve (3 + 3 right-hand sides, each
+/// group padded to 4).
+const BORDER: usize = 8;
+
+/// g_ac = Σ_{j<n} X[a, j]·conj(X[c₀ + c, j]) for the border X (rows `r0`.. of each column,
+/// leading dimension `ld`) left by [`fast::cholesky_bordered`]: X[a, j] = conj(Z[j, a]), so
+/// g = Z_aᴴ Z_{c₀+c}.
+fn border_gram(re: &[f64], im: &[f64], n: usize, r0: usize, ld: usize, c0: usize) -> M3 {
+    let mut g = [[ZERO; 3]; 3];
+    for j in 0..n {
+        let (xr, xi) = (
+            &re[j * ld + r0..j * ld + r0 + 8],
+            &im[j * ld + r0..j * ld + r0 + 8],
+        );
+        for a in 0..3 {
+            let x = C64::new(xr[a], xi[a]);
+            for c in 0..3 {
+                g[a][c] += x * C64::new(xr[c0 + c], -xi[c0 + c]);
+            }
+        }
+    }
+    g
 }
 
 /// ρ|ψ_i|² conj(G_ij), G row-major with row length `ld`.
