@@ -125,3 +125,43 @@ fn closed_forms_match_generic_at_paper_sizes() {
         assert!(e1 <= TOL && e2 <= TOL, "seed {seed}: {e1:e} {e2:e}");
     }
 }
+
+/// The benches' larger size, M = N = 64 (8×8 IRS): the AVX2 block pass over R_s runs over 16×16
+/// blocks and the BS noise solve takes its N-dimensional (Woodbury) form; a rank-one and a
+/// full-rank R_s.
+#[test]
+fn closed_forms_match_generic_at_m_n_64() {
+    let mut r = rng(2024);
+    let d = Dims {
+        m: 64,
+        n_v: 8,
+        n_h: 8,
+        s_v: 4,
+        s_h: 4,
+    };
+    let bs = bs_setup(&mut r, &d);
+    let irs = irs_setup(&mut r, &d);
+    let psi = psi(&mut r, 64, 8.0);
+    for rank in [1, 64] {
+        let rs = r_s(&mut r, 64, rank, 1.0);
+        let e1 = scaled_err(
+            &generic_fim(
+                &BsEcho::new(&bs, &psi, BsNoise::Approximate).unwrap(),
+                rs.as_ref(),
+                FdSteps::default(),
+            )
+            .unwrap(),
+            &bs.fim(rs.as_ref(), &psi).unwrap(),
+        );
+        let e2 = scaled_err(
+            &generic_fim(
+                &IrsEcho::new(&irs, &psi).unwrap(),
+                rs.as_ref(),
+                FdSteps::default(),
+            )
+            .unwrap(),
+            &irs.fim(rs.as_ref(), &psi).unwrap(),
+        );
+        assert!(e1 <= TOL && e2 <= TOL, "rank {rank}: {e1:e} {e2:e}");
+    }
+}
