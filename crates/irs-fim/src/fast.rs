@@ -320,7 +320,9 @@ pub(crate) fn split3<'a>(
 
 /// Column j, rows `row0`..`row0` + C·W, of the left-looking Cholesky update
 /// y −= Σ_{k<j} L[rows, k]·conj(L[j, k]), with the C SIMD rows of y held in registers for the
-/// whole k loop (C ≤ 4: 2C accumulators).
+/// whole k loop (C ≤ 3). The columns of a factorisation are sequential, so for small matrices
+/// the FMA dependency chains bound the time: the products by Re a and by Im a go to separate
+/// accumulators (4C in all), one FMA per k on each chain.
 #[inline(always)]
 fn chol_update<S: Simd, const C: usize>(
     simd: S,
@@ -333,8 +335,11 @@ fn chol_update<S: Simd, const C: usize>(
     let w = S::F64_LANES;
     let (yr, yi) = (S::as_mut_simd_f64s(y.0).0, S::as_mut_simd_f64s(y.1).0);
     let (yr, yi) = (&mut yr[..C], &mut yi[..C]);
+    let zero = simd.splat_f64s(0.0);
     let mut acc_r: [S::f64s; C] = core::array::from_fn(|q| yr[q]);
     let mut acc_i: [S::f64s; C] = core::array::from_fn(|q| yi[q]);
+    let mut acc_r2 = [zero; C];
+    let mut acc_i2 = [zero; C];
     let (pr, pi) = prev;
     for k in 0..j {
         // a = −conj(L[j, k]): re += ar·xr − ai·xi, im += ar·xi + ai·xr.
@@ -344,13 +349,16 @@ fn chol_update<S: Simd, const C: usize>(
         let xr = &S::as_simd_f64s(&pr[base + row0..base + row0 + C * w]).0[..C];
         let xi = &S::as_simd_f64s(&pi[base + row0..base + row0 + C * w]).0[..C];
         for q in 0..C {
-            acc_r[q] =
-                simd.mul_add_e_f64s(ar, xr[q], simd.negate_mul_add_e_f64s(ai, xi[q], acc_r[q]));
-            acc_i[q] = simd.mul_add_e_f64s(ar, xi[q], simd.mul_add_e_f64s(ai, xr[q], acc_i[q]));
+            acc_r[q] = simd.mul_add_e_f64s(ar, xr[q], acc_r[q]);
+            acc_r2[q] = simd.negate_mul_add_e_f64s(ai, xi[q], acc_r2[q]);
+            acc_i[q] = simd.mul_add_e_f64s(ar, xi[q], acc_i[q]);
+            acc_i2[q] = simd.mul_add_e_f64s(ai, xr[q], acc_i2[q]);
         }
     }
-    yr.copy_from_slice(&acc_r);
-    yi.copy_from_slice(&acc_i);
+    for q in 0..C {
+        yr[q] = simd.add_f64s(acc_r[q], acc_r2[q]);
+        yi[q] = simd.add_f64s(acc_i[q], acc_i2[q]);
+    }
 }
 
 /// In-place Cholesky A = L Lᴴ of the leading n×n block of a split column-major matrix with
@@ -359,7 +367,7 @@ fn chol_update<S: Simd, const C: usize>(
 /// (column j of the border = conj(B[j, ·])), and on return hold X = Bᴴ L⁻ᴴ = (L⁻¹B)ᴴ — the
 /// forward solve L Z = B done by the factorisation's own column updates (Z = Xᴴ).
 ///
-/// Left-looking: column j is updated by [`chol_update`] with up to four SIMD rows held in
+/// Left-looking: column j is updated by [`chol_update`] with up to three SIMD rows held in
 /// registers across all previous columns. Every column is processed from row j₀ = W⌊j/W⌋ so that
 /// all segments start on a multiple of W; the band rows j₀..j above the diagonal receive
 /// meaningless values and are reset to zero, as is the diagonal itself, whose reciprocal is
@@ -391,10 +399,9 @@ pub(crate) fn cholesky_bordered<S: Simd>(
             match chunks - q {
                 1 => chol_update::<S, 1>(simd, prev, ld, j, row0, (yr, yi)),
                 2 => chol_update::<S, 2>(simd, prev, ld, j, row0, (yr, yi)),
-                3 => chol_update::<S, 3>(simd, prev, ld, j, row0, (yr, yi)),
-                _ => chol_update::<S, 4>(simd, prev, ld, j, row0, (yr, yi)),
+                _ => chol_update::<S, 3>(simd, prev, ld, j, row0, (yr, yi)),
             }
-            q += 4;
+            q += 3;
         }
         let o = j - j0;
         let d = cr[o];

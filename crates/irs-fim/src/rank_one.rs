@@ -598,18 +598,27 @@ const BORDER: usize = 8;
 /// g_ac = Σ_{j<n} X[a, j]·conj(X[c₀ + c, j]) for the border X (rows `r0`.. of each column,
 /// leading dimension `ld`) left by [`fast::cholesky_bordered`]: X[a, j] = conj(Z[j, a]), so
 /// g = Z_aᴴ Z_{c₀+c}.
+#[inline(always)]
 fn border_gram(re: &[f64], im: &[f64], n: usize, r0: usize, ld: usize, c0: usize) -> M3 {
-    let mut g = [[ZERO; 3]; 3];
+    // Four lanes per row a (the fourth border row of each group is zero), so that the compiler
+    // vectorises the c loop.
+    let (mut gr, mut gi) = ([[0.0; 4]; 3], [[0.0; 4]; 3]);
     for j in 0..n {
-        let (xr, xi) = (
-            &re[j * ld + r0..j * ld + r0 + 8],
-            &im[j * ld + r0..j * ld + r0 + 8],
-        );
+        let b = j * ld + r0;
+        let (xr, xi) = (&re[b..b + 3], &im[b..b + 3]);
+        let (yr, yi) = (&re[b + c0..b + c0 + 4], &im[b + c0..b + c0 + 4]);
         for a in 0..3 {
-            let x = C64::new(xr[a], xi[a]);
-            for c in 0..3 {
-                g[a][c] += x * C64::new(xr[c0 + c], -xi[c0 + c]);
+            for c in 0..4 {
+                // x_a·conj(y_c).
+                gr[a][c] += xr[a] * yr[c] + xi[a] * yi[c];
+                gi[a][c] += xi[a] * yr[c] - xr[a] * yi[c];
             }
+        }
+    }
+    let mut g = [[ZERO; 3]; 3];
+    for a in 0..3 {
+        for c in 0..3 {
+            g[a][c] = C64::new(gr[a][c], gi[a][c]);
         }
     }
     g
