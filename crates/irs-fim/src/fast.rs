@@ -1,6 +1,7 @@
 //! Split-complex SIMD kernels for the rank-one closed forms (the hot path of Gaussian
 //! randomisation): complex axpys of K vectors into three ([`axpy_k3`]) or into one
-//! ([`axpy_shared_y`]), dot products, the fused Hermitian check ([`herm_merge`]) and a
+//! ([`axpy_shared_y`]), the same with the three outputs held in registers ([`gemm3`]), dot
+//! products, the fused Hermitian check ([`herm_merge`]) and a
 //! left-looking Cholesky factorisation whose border rows carry the forward solve
 //! ([`cholesky_bordered`]), on column-major matrices stored as separate real and imaginary `f64`
 //! slices.
@@ -420,4 +421,67 @@ pub(crate) fn cholesky_bordered<S: Simd>(
         }
     }
     true
+}
+
+/// Y_b[t] += Σ_{k ∈ ks} X[r0 + t, k] · a_{k,b} for b = 0, 1, 2 and t over the length of the three
+/// (equal-length, a multiple of the SIMD width) y segments, with a_{k,b} = w[b·`w_stride` + k] (conjugated if `CONJ`) and X a
+/// split column-major matrix with leading dimension `ld`. Register-blocked: each SIMD row of the
+/// three y segments stays in registers for the whole k loop (loaded and stored once), with the
+/// products by Re a and by Im a in separate accumulators so that the FMA dependency chains are one
+/// FMA per k long (12 independent chains per SIMD row).
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+pub(crate) fn gemm3<S: Simd, const CONJ: bool>(
+    simd: S,
+    ys: [CMut<'_>; 3],
+    x: CRef<'_>,
+    ld: usize,
+    r0: usize,
+    ks: std::ops::Range<usize>,
+    w: CRef<'_>,
+    w_stride: usize,
+) {
+    let [(y0r, y0i), (y1r, y1i), (y2r, y2i)] = ys;
+    let len = y0r.len();
+    let lanes = S::F64_LANES;
+    debug_assert_eq!(len % lanes, 0);
+    let s = if CONJ { -1.0 } else { 1.0 };
+    let (xr_all, xi_all) = x;
+    let (wr, wi) = w;
+    let ys_r: [&mut [f64]; 3] = [y0r, &mut y1r[..len], &mut y2r[..len]];
+    let ys_i: [&mut [f64]; 3] = [&mut y0i[..len], &mut y1i[..len], &mut y2i[..len]];
+    let [y0r, y1r, y2r] = ys_r;
+    let [y0i, y1i, y2i] = ys_i;
+    let (y0r_h, _) = S::as_mut_simd_f64s(y0r);
+    let (y0i_h, _) = S::as_mut_simd_f64s(y0i);
+    let (y1r_h, _) = S::as_mut_simd_f64s(y1r);
+    let (y1i_h, _) = S::as_mut_simd_f64s(y1i);
+    let (y2r_h, _) = S::as_mut_simd_f64s(y2r);
+    let (y2i_h, _) = S::as_mut_simd_f64s(y2i);
+    let h = y0r_h.len();
+    let zero = simd.splat_f64s(0.0);
+    for c in 0..h {
+        let mut acc = [y0r_h[c], y0i_h[c], y1r_h[c], y1i_h[c], y2r_h[c], y2i_h[c]];
+        let mut acc2 = [zero; 6];
+        let o = r0 + c * lanes;
+        for k in ks.clone() {
+            let base = k * ld + o;
+            let xr = S::as_simd_f64s(&xr_all[base..base + lanes]).0[0];
+            let xi = S::as_simd_f64s(&xi_all[base..base + lanes]).0[0];
+            for b in 0..3 {
+                let ar = simd.splat_f64s(wr[b * w_stride + k]);
+                let ai = simd.splat_f64s(s * wi[b * w_stride + k]);
+                acc[2 * b] = simd.mul_add_e_f64s(ar, xr, acc[2 * b]);
+                acc2[2 * b] = simd.negate_mul_add_e_f64s(ai, xi, acc2[2 * b]);
+                acc[2 * b + 1] = simd.mul_add_e_f64s(ar, xi, acc[2 * b + 1]);
+                acc2[2 * b + 1] = simd.mul_add_e_f64s(ai, xr, acc2[2 * b + 1]);
+            }
+        }
+        y0r_h[c] = simd.add_f64s(acc[0], acc2[0]);
+        y0i_h[c] = simd.add_f64s(acc[1], acc2[1]);
+        y1r_h[c] = simd.add_f64s(acc[2], acc2[2]);
+        y1i_h[c] = simd.add_f64s(acc[3], acc2[3]);
+        y2r_h[c] = simd.add_f64s(acc[4], acc2[4]);
+        y2i_h[c] = simd.add_f64s(acc[5], acc2[5]);
+    }
 }

@@ -624,6 +624,12 @@ fn border_gram(re: &[f64], im: &[f64], n: usize, r0: usize, ld: usize, c0: usize
     g
 }
 
+/// Up to this many rows, [`times_three`] keeps the three outputs in registers
+/// ([`fast::gemm3`]); beyond, four columns per pass over the outputs ([`fast::axpy_k3`]) is
+/// faster (U = GᵀW, CPU time per call, min of 40: 16 rows 0.20 vs 0.24 µs, 64 rows 3.0 vs
+/// 2.6 µs).
+const GEMM3_MAX_LD: usize = 32;
+
 /// ρ|ψ_i|² conj(G_ij), G row-major with row length `ld`.
 #[inline(always)]
 fn noise_coef(
@@ -656,6 +662,19 @@ fn times_three<S: Simd, const CONJ: bool>(
     n: usize,
     banded: bool,
 ) {
+    if !banded && ld <= GEMM3_MAX_LD {
+        fast::gemm3::<S, CONJ>(
+            simd,
+            split3(y_re, y_im, ld, 0),
+            (x_re, x_im),
+            ld,
+            0,
+            0..n,
+            (w_re, w_im),
+            w_stride,
+        );
+        return;
+    }
     let mut c = 0;
     while c + 4 <= n {
         let r0 = if banded { c } else { 0 };
