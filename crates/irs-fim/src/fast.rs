@@ -319,8 +319,8 @@ pub(crate) fn split3<'a>(
     ]
 }
 
-/// Column j, rows `row0`..`row0` + C·W, of the left-looking Cholesky update
-/// y −= Σ_{k<j} L[rows, k]·conj(L[j, k]), with the C SIMD rows of y held in registers for the
+/// Column j, rows `row0`..`row0` + C·W, of the left-looking LDLᴴ update
+/// y −= Σ_{k<j} Y[rows, k]·conj(Y[j, k])/d_k (Y = LD, the unscaled columns; `inv_d` = 1/d_k), with the C SIMD rows of y held in registers for the
 /// whole k loop (C ≤ 3). The columns of a factorisation are sequential, so for small matrices
 /// the FMA dependency chains bound the time: the products by Re a and by Im a go to separate
 /// accumulators (4C in all), one FMA per k on each chain.
@@ -332,6 +332,7 @@ fn chol_update<S: Simd, const C: usize>(
     j: usize,
     row0: usize,
     y: CMut<'_>,
+    inv_d: &[f64],
 ) {
     let w = S::F64_LANES;
     let (yr, yi) = (S::as_mut_simd_f64s(y.0).0, S::as_mut_simd_f64s(y.1).0);
@@ -343,10 +344,10 @@ fn chol_update<S: Simd, const C: usize>(
     let mut acc_i2 = [zero; C];
     let (pr, pi) = prev;
     for k in 0..j {
-        // a = −conj(L[j, k]): re += ar·xr − ai·xi, im += ar·xi + ai·xr.
+        // a = −conj(Y[j, k])/d_k: re += ar·xr − ai·xi, im += ar·xi + ai·xr.
         let base = k * ld;
-        let ar = simd.splat_f64s(-pr[base + j]);
-        let ai = simd.splat_f64s(pi[base + j]);
+        let ar = simd.splat_f64s(-(pr[base + j] * inv_d[k]));
+        let ai = simd.splat_f64s(pi[base + j] * inv_d[k]);
         let xr = &S::as_simd_f64s(&pr[base + row0..base + row0 + C * w]).0[..C];
         let xi = &S::as_simd_f64s(&pi[base + row0..base + row0 + C * w]).0[..C];
         for q in 0..C {
@@ -362,17 +363,22 @@ fn chol_update<S: Simd, const C: usize>(
     }
 }
 
-/// In-place Cholesky A = L Lᴴ of the leading n×n block of a split column-major matrix with
-/// leading dimension `ld` and `rows` ≥ n stored rows (`rows` and `ld` multiples of the SIMD width
-/// W of `S`), given by its lower triangle, **bordered**: rows n..`rows` hold a block Bᴴ below A
-/// (column j of the border = conj(B[j, ·])), and on return hold X = Bᴴ L⁻ᴴ = (L⁻¹B)ᴴ — the
-/// forward solve L Z = B done by the factorisation's own column updates (Z = Xᴴ).
+/// In-place square-root-free Cholesky A = L D Lᴴ (L unit lower triangular, D > 0 diagonal) of the
+/// leading n×n block of a split column-major matrix with leading dimension `ld` and `rows` ≥ n
+/// stored rows (`rows` and `ld` multiples of the SIMD width W of `S`), given by its lower
+/// triangle, **bordered**: rows n..`rows` hold a block Bᴴ below A (column j of the border =
+/// conj(B[j, ·])). On return the strictly lower part of column j holds Y[·, j] = L[·, j]·d_j
+/// (the unscaled column), its border rows included: there, Bᴴ L⁻ᴴ (so the forward solve
+/// L Z = B is done by the factorisation's own column updates, Z = (border)ᴴ, and
+/// Bᴴ A⁻¹ B = Σ_j border_j border_jᴴ / d_j); `inv_d[j]` = 1/d_j.
 ///
 /// Left-looking: column j is updated by [`chol_update`] with up to three SIMD rows held in
-/// registers across all previous columns. Every column is processed from row j₀ = W⌊j/W⌋ so that
-/// all segments start on a multiple of W; the band rows j₀..j above the diagonal receive
-/// meaningless values and are reset to zero, as is the diagonal itself, whose reciprocal is
-/// stored in `inv_diag`. Entries above the band are neither read nor written. Returns false if a
+/// registers across all previous columns. No square root, and no scaling pass over the column:
+/// the step from one column to the next (what bounds a small factorisation) is the update's
+/// FMA chain and one division, which later columns need only in their coefficient. Every column
+/// is processed from row j₀ = W⌊j/W⌋ so that all segments start on a multiple of W; the band
+/// rows j₀..j above the diagonal receive meaningless values and are reset to zero, as is the
+/// diagonal itself. Entries above the band are neither read nor written. Returns false if a
 /// pivot is not positive and finite (A not positive definite).
 #[inline(always)]
 pub(crate) fn cholesky_bordered<S: Simd>(
@@ -382,7 +388,7 @@ pub(crate) fn cholesky_bordered<S: Simd>(
     n: usize,
     rows: usize,
     ld: usize,
-    inv_diag: &mut [f64],
+    inv_d: &mut [f64],
 ) -> bool {
     let w = S::F64_LANES;
     debug_assert!(rows % w == 0 && ld % w == 0 && rows <= ld && n <= rows);
@@ -398,9 +404,9 @@ pub(crate) fn cholesky_bordered<S: Simd>(
             let (yr, yi) = (&mut cr[q * w..], &mut ci[q * w..]);
             let row0 = j0 + q * w;
             match chunks - q {
-                1 => chol_update::<S, 1>(simd, prev, ld, j, row0, (yr, yi)),
-                2 => chol_update::<S, 2>(simd, prev, ld, j, row0, (yr, yi)),
-                _ => chol_update::<S, 3>(simd, prev, ld, j, row0, (yr, yi)),
+                1 => chol_update::<S, 1>(simd, prev, ld, j, row0, (yr, yi), &inv_d[..j]),
+                2 => chol_update::<S, 2>(simd, prev, ld, j, row0, (yr, yi), &inv_d[..j]),
+                _ => chol_update::<S, 3>(simd, prev, ld, j, row0, (yr, yi), &inv_d[..j]),
             }
             q += 3;
         }
@@ -409,16 +415,9 @@ pub(crate) fn cholesky_bordered<S: Simd>(
         if !(d > 0.0 && d.is_finite()) {
             return false;
         }
-        let inv = 1.0 / d.sqrt();
-        inv_diag[j] = inv;
+        inv_d[j] = 1.0 / d;
         cr[..o + 1].fill(0.0);
         ci[..o + 1].fill(0.0);
-        for v in cr[o + 1..].iter_mut() {
-            *v *= inv;
-        }
-        for v in ci[o + 1..].iter_mut() {
-            *v *= inv;
-        }
     }
     true
 }

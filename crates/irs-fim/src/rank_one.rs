@@ -481,7 +481,7 @@ impl RankOneLink {
         if !fast::cholesky_bordered(simd, r_re, r_im, mp, ld, ld, diag) {
             return Err(FimError::NotPositiveDefinite { field: "psi" });
         }
-        let g = border_gram(r_re, r_im, m, mp, ld, 0);
+        let g = border_gram(r_re, r_im, diag, m, mp, ld, 0);
         let mut gamma = [[ZERO; 3]; 3];
         for a in 0..3 {
             for c in a..3 {
@@ -583,7 +583,7 @@ impl RankOneLink {
         if !fast::cholesky_bordered(simd, q_re, q_im, np, ld, ld, diag) {
             return Err(FimError::NotPositiveDefinite { field: "psi" });
         }
-        let g = border_gram(q_re, q_im, n, np, ld, 4);
+        let g = border_gram(q_re, q_im, diag, n, np, ld, 4);
         let mut gamma = [[ZERO; 3]; 3];
         for a in 0..3 {
             for c in 0..3 {
@@ -598,11 +598,19 @@ impl RankOneLink {
 /// group padded to 4).
 const BORDER: usize = 8;
 
-/// g_ac = Σ_{j<n} X[a, j]·conj(X[c₀ + c, j]) for the border X (rows `r0`.. of each column,
-/// leading dimension `ld`) left by [`fast::cholesky_bordered`]: X[a, j] = conj(Z[j, a]), so
-/// g = Z_aᴴ Z_{c₀+c}.
+/// g_ac = Σ_{j<n} X[a, j]·conj(X[c₀ + c, j])/d_j for the border X (rows `r0`.. of each column,
+/// leading dimension `ld`) left by [`fast::cholesky_bordered`] (`inv_d` = 1/d_j): the border is
+/// Bᴴ L⁻ᴴ D, so g = B_aᴴ A⁻¹ B_{c₀+c}.
 #[inline(always)]
-fn border_gram(re: &[f64], im: &[f64], n: usize, r0: usize, ld: usize, c0: usize) -> M3 {
+fn border_gram(
+    re: &[f64],
+    im: &[f64],
+    inv_d: &[f64],
+    n: usize,
+    r0: usize,
+    ld: usize,
+    c0: usize,
+) -> M3 {
     // Four lanes per row a (the fourth border row of each group is zero), so that the compiler
     // vectorises the c loop.
     let (mut gr, mut gi) = ([[0.0; 4]; 3], [[0.0; 4]; 3]);
@@ -610,11 +618,13 @@ fn border_gram(re: &[f64], im: &[f64], n: usize, r0: usize, ld: usize, c0: usize
         let b = j * ld + r0;
         let (xr, xi) = (&re[b..b + 3], &im[b..b + 3]);
         let (yr, yi) = (&re[b + c0..b + c0 + 4], &im[b + c0..b + c0 + 4]);
+        let e = inv_d[j];
         for a in 0..3 {
+            let (xr, xi) = (xr[a] * e, xi[a] * e);
             for c in 0..4 {
-                // x_a·conj(y_c).
-                gr[a][c] += xr[a] * yr[c] + xi[a] * yi[c];
-                gi[a][c] += xi[a] * yr[c] - xr[a] * yi[c];
+                // x_a·conj(y_c)/d_j.
+                gr[a][c] += xr * yr[c] + xi * yi[c];
+                gi[a][c] += xi * yr[c] - xr * yi[c];
             }
         }
     }
