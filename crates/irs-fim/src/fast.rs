@@ -1,8 +1,8 @@
 //! Split-complex SIMD kernels for the rank-one closed forms (the hot path of Gaussian
 //! randomisation): complex axpys of K vectors into three ([`axpy_k3`]) or into one
 //! ([`axpy_shared_y`]), the same with the three outputs held in registers ([`gemm3`]), dot
-//! products, the fused Hermitian check ([`herm_merge`]) and a
-//! left-looking Cholesky factorisation whose border rows carry the forward solve
+//! products, the fused Hermitian check ([`herm_merge`]) and a left-looking square-root-free
+//! Cholesky (LDLᴴ) factorisation whose border rows carry the forward solve
 //! ([`cholesky_bordered`]), on column-major matrices stored as separate real and imaginary `f64`
 //! slices.
 //!

@@ -18,12 +18,16 @@
 //!
 //! **Γ at the BS** = Uᴴ R̃⁻¹ U with R̃ = I_M + ρ Gᵀ D Ḡ, D = Diag(|ψ|²), ρ = σ_r²/σ_b², U = Gᵀ W,
 //! W = [ψ∘c₀, ψ∘c₁, ψ∘c₂]. Two algebraically equal forms, chosen by flop count from (M, N):
-//! - M-space: build R̃ (O(NM²)), factor it (M³/6), Γ = ZᴴZ with Z = L⁻¹U;
+//! - M-space: build R̃ (O(NM²)), factor it (M³/6), Γ = ZᴴD⁻¹Z with R̃ = LDLᴴ, Z = L⁻¹U;
 //! - N-space (Woodbury / push-through): with S = Diag(|ψ|), Q = I_N + ρ S P S and
 //!   W' = S⁻¹W (= phase(ψ)∘c_k, bounded; 0 where ψ_n = 0),
 //!   Γ = Wᴴ (I + ρ P D)⁻¹ P W = W'ᴴ Q⁻¹ S P W. Q costs O(N²) to build from the precomputed P, its
 //!   eigenvalues are those of R̃ (plus ones), and no subtraction is involved (no cancellation):
-//!   Γ = Z₁ᴴ Z₂ with Z₁ = L⁻¹W', Z₂ = L⁻¹ S P W, then Hermitian part.
+//!   Γ = Z₁ᴴ D⁻¹ Z₂ with Q = L D Lᴴ, Z₁ = L⁻¹W', Z₂ = L⁻¹ S P W, then Hermitian part.
+//!
+//! Both forms factorise with [`fast::cholesky_bordered`] (square-root-free, LDLᴴ): the
+//! right-hand sides are border rows below the matrix, so the factorisation's column updates do
+//! the forward solve.
 
 use crate::fast::{self, at3, axpy_k3, axpy_shared_y, col, dot, split3, HermCheck};
 use crate::link::ArrayAt;
@@ -403,7 +407,7 @@ impl RankOneLink {
 
     /// Γ = Uᴴ R̃⁻¹ U with R̃ = I + ρ Gᵀ D Ḡ built and factorised in M dimensions (padded with an
     /// identity block), bordered by Uᴴ (rows mp..mp+3 of each column, leading dimension mp + 8):
-    /// the factorisation leaves X = (L⁻¹U)ᴴ there and Γ_ac = Σ_j X[a, j]·conj(X[c, j]).
+    /// the LDLᴴ factorisation leaves X = Uᴴ L⁻ᴴ D there and Γ_ac = Σ_j X[a, j]·conj(X[c, j])/d_j.
     #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     fn gamma_m<S: Simd>(
@@ -494,7 +498,7 @@ impl RankOneLink {
 
     /// Γ = W'ᴴ Q⁻¹ S P W, Q = I + ρ S P S (N×N, padded with an identity block), the Woodbury
     /// form of [`RankOneLink::gamma_m`]. Q is bordered by W'ᴴ (rows np..np+3) and (S P W)ᴴ (rows
-    /// np+4..np+7; leading dimension np + 8), so the factorisation leaves Z₁ᴴ and Z₂ᴴ there.
+    /// np+4..np+7; leading dimension np + 8), so the LDLᴴ factorisation leaves Z₁ᴴD and Z₂ᴴD there.
     #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     fn gamma_n<S: Simd>(
