@@ -1,13 +1,15 @@
-//! The Hermitian input check of the rank-one fast path on x86-64 CPUs with AVX2 + FMA: the
-//! lower triangle of X + Xᴴ in split form together with the statistics of
-//! [`crate::fast::HermCheck`], read from X's interleaved columns in 4×4 blocks that are
-//! transposed and deinterleaved in registers (16 shuffles per block pair).
+//! The Hermitian input check of the rank-one fast path fused with the Ω product, on x86-64 CPUs
+//! with AVX2 + FMA: [`herm_times3`] reads X's interleaved columns in 4×4 blocks and their mirrors,
+//! transposes and deinterleaves them in registers (16 shuffles per block pair), accumulates the
+//! statistics of [`crate::fast::HermCheck`] and multiplies the lower triangle of 2·Herm(X)
+//! (diagonal halved) into three vectors — without ever storing Herm(X).
 //!
-//! Why it exists: the portable path ([`crate::fast::herm_merge`] after a scalar row gather) has to
-//! gather each row of X element by element; at M = 64 that gather was about half the time of a
-//! whole closed-form FIM at the IRSs. The results are the same numbers (same operations on the
-//! same pairs of entries; only the order of the sum of squares differs, which is only tested for
-//! finiteness). Depends on nothing else in the crate.
+//! Why it exists: the portable path ([`crate::fast::herm_merge`] after a scalar row gather, then a
+//! second pass for the product) has to gather each row of X element by element; at M = 64 that
+//! gather was about half the time of a whole closed-form FIM at the IRSs. The statistics are the
+//! same numbers (same operations on the same pairs of entries; only the order of the sum of
+//! squares differs, which is only tested for finiteness); the product agrees to round-off.
+//! Depends on nothing else in the crate.
 
 use core::arch::x86_64::__m256d;
 use faer::traits::pulp::{self, x86::V3, Simd};
@@ -36,9 +38,9 @@ fn load1(s: &[f64], at: usize) -> V {
     pulp::cast(<V3 as Simd>::as_simd_f64s(&s[at..at + 4]).0[0])
 }
 
+/// Stores four f64 at the start of `dst`.
 #[inline(always)]
-fn store(simd: V3, dst: &mut [f64], v: V) {
-    let _ = simd;
+fn store(dst: &mut [f64], v: V) {
     <V3 as Simd>::as_mut_simd_f64s(&mut dst[..4]).0[0] = pulp::cast(v);
 }
 
@@ -173,8 +175,8 @@ pub(crate) fn herm_times3<'a>(
         for q in 0..3 {
             let at = q * ld + ib;
             let (r, i) = (load1(t_re, at), load1(t_im, at));
-            store(simd, &mut t_re[at..at + 4], a._mm256_add_pd(r, tr[q]));
-            store(simd, &mut t_im[at..at + 4], a._mm256_add_pd(i, ti[q]));
+            store(&mut t_re[at..at + 4], a._mm256_add_pd(r, tr[q]));
+            store(&mut t_im[at..at + 4], a._mm256_add_pd(i, ti[q]));
         }
     }
     let lanes = |v: V| -> [f64; 4] { pulp::cast(v) };
