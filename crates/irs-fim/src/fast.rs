@@ -320,10 +320,11 @@ pub(crate) fn split3<'a>(
 }
 
 /// Column j, rows `row0`..`row0` + C·W, of the left-looking LDLᴴ update
-/// y −= Σ_{k<j} Y[rows, k]·conj(Y[j, k])/d_k (Y = LD, the unscaled columns; `inv_d` = 1/d_k), with the C SIMD rows of y held in registers for the
-/// whole k loop (C ≤ 3). The columns of a factorisation are sequential, so for small matrices
-/// the FMA dependency chains bound the time: the products by Re a and by Im a go to separate
-/// accumulators (4C in all), one FMA per k on each chain.
+/// y −= Σ_{k<j} Y[rows, k]·conj(Y[j, k])/d_k (Y = LD, the unscaled columns; `inv_d` = 1/d_k),
+/// with the C SIMD rows of y held in registers for the whole k loop (C ≤ 3). The columns of a
+/// factorisation are sequential, so for small matrices the FMA dependency chains bound the time:
+/// the products by Re a and by Im a go to separate accumulators (4C in all), one FMA per k on
+/// each chain.
 #[inline(always)]
 fn chol_update<S: Simd, const C: usize>(
     simd: S,
@@ -422,12 +423,12 @@ pub(crate) fn cholesky_bordered<S: Simd>(
     true
 }
 
-/// Y_b[t] += Σ_{k ∈ ks} X[r0 + t, k] · a_{k,b} for b = 0, 1, 2 and t over the length of the three
-/// (equal-length, a multiple of the SIMD width) y segments, with a_{k,b} = w[b·`w_stride` + k] (conjugated if `CONJ`) and X a
-/// split column-major matrix with leading dimension `ld`. Register-blocked: each SIMD row of the
-/// three y segments stays in registers for the whole k loop (loaded and stored once), with the
-/// products by Re a and by Im a in separate accumulators so that the FMA dependency chains are one
-/// FMA per k long (12 independent chains per SIMD row).
+/// Y_b[t] += Σ_{k<n} X[t, k] · a_{k,b} for b = 0, 1, 2 and t over the length of the three
+/// (equal-length, a multiple of the SIMD width) y segments, with a_{k,b} = w[b·`w_stride` + k]
+/// (conjugated if `CONJ`) and X a split column-major matrix with leading dimension `ld`.
+/// Register-blocked: each SIMD row of the three y segments stays in registers for the whole k
+/// loop (loaded and stored once), with the products by Re a and by Im a in separate accumulators
+/// so that the FMA dependency chains are one FMA per k long (12 independent chains per SIMD row).
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 pub(crate) fn gemm3<S: Simd, const CONJ: bool>(
@@ -435,36 +436,29 @@ pub(crate) fn gemm3<S: Simd, const CONJ: bool>(
     ys: [CMut<'_>; 3],
     x: CRef<'_>,
     ld: usize,
-    r0: usize,
-    ks: std::ops::Range<usize>,
+    n: usize,
     w: CRef<'_>,
     w_stride: usize,
 ) {
     let [(y0r, y0i), (y1r, y1i), (y2r, y2i)] = ys;
-    let len = y0r.len();
     let lanes = S::F64_LANES;
-    debug_assert_eq!(len % lanes, 0);
+    debug_assert!(y0r.len() % lanes == 0);
     let s = if CONJ { -1.0 } else { 1.0 };
     let (xr_all, xi_all) = x;
     let (wr, wi) = w;
-    let ys_r: [&mut [f64]; 3] = [y0r, &mut y1r[..len], &mut y2r[..len]];
-    let ys_i: [&mut [f64]; 3] = [&mut y0i[..len], &mut y1i[..len], &mut y2i[..len]];
-    let [y0r, y1r, y2r] = ys_r;
-    let [y0i, y1i, y2i] = ys_i;
-    let (y0r_h, _) = S::as_mut_simd_f64s(y0r);
-    let (y0i_h, _) = S::as_mut_simd_f64s(y0i);
-    let (y1r_h, _) = S::as_mut_simd_f64s(y1r);
-    let (y1i_h, _) = S::as_mut_simd_f64s(y1i);
-    let (y2r_h, _) = S::as_mut_simd_f64s(y2r);
-    let (y2i_h, _) = S::as_mut_simd_f64s(y2i);
+    let y0r_h = S::as_mut_simd_f64s(y0r).0;
     let h = y0r_h.len();
+    let y0i_h = &mut S::as_mut_simd_f64s(y0i).0[..h];
+    let y1r_h = &mut S::as_mut_simd_f64s(y1r).0[..h];
+    let y1i_h = &mut S::as_mut_simd_f64s(y1i).0[..h];
+    let y2r_h = &mut S::as_mut_simd_f64s(y2r).0[..h];
+    let y2i_h = &mut S::as_mut_simd_f64s(y2i).0[..h];
     let zero = simd.splat_f64s(0.0);
     for c in 0..h {
         let mut acc = [y0r_h[c], y0i_h[c], y1r_h[c], y1i_h[c], y2r_h[c], y2i_h[c]];
         let mut acc2 = [zero; 6];
-        let o = r0 + c * lanes;
-        for k in ks.clone() {
-            let base = k * ld + o;
+        for k in 0..n {
+            let base = k * ld + c * lanes;
             let xr = S::as_simd_f64s(&xr_all[base..base + lanes]).0[0];
             let xi = S::as_simd_f64s(&xi_all[base..base + lanes]).0[0];
             for b in 0..3 {

@@ -95,30 +95,30 @@ const DIAG_MASK: [[f64; 4]; 4] = [
     [0.0, 0.0, 0.0, 0.5],
 ];
 
-/// The Hermitian check of X fused with t_b += H ū_b (b = 0, 1, 2), H = 2(L + Diag/2) with L and
-/// Diag the strict lower triangle and diagonal of Herm(X) (the matrix [`crate::rank_one`]'s Ω
-/// product uses), over the leading m4×m4 block of X (m4 a multiple of 4).
+/// The Hermitian check of the m×m matrix X fused with t_b += H ū_b (b = 0, 1, 2),
+/// H = 2(L + Diag/2) with L and Diag the strict lower triangle and diagonal of Herm(X) (the
+/// matrix [`crate::rank_one`]'s Ω product uses).
 ///
-/// `col(c)`: column c of X as interleaved (re, im) f64 (length ≥ 2·m4). `u` = (re, im) of the
-/// three vectors u_b one after the other with stride `ld`, `t` likewise (rows 0..m4 are
-/// accumulated into). Returns (Σ(|a|² + |b|²), max |x|², max |a − b̄|²) over the pairs
+/// `col(c)`: column c of X as interleaved (re, im) f64 (length ≥ 2m). `u` = (re, im) of the three
+/// vectors u_b one after the other with stride `ld`, `t` likewise (rows 0..m are accumulated
+/// into). Returns (Σ(|a|² + |b|²), max |x|², max |a − b̄|²) over the pairs
 /// (a, b) = (X[i, j], X[j, i]), i ≥ j, as [`crate::fast::herm_merge`] accumulates them.
 ///
-/// Block row by block row (ib), the three t_b segments stay in registers while the blocks
-/// (ib, jb ≤ ib) are read: the lower block A = X[ib.., jb..] by columns, its mirror
-/// B = X[jb.., ib..] transposed in registers, H's block = A + B̄ᵀ (masked on the diagonal).
-/// H is never stored.
-#[allow(clippy::too_many_arguments)]
+/// Over the leading m4×m4 block (m4 = 4⌊m/4⌋), block row by block row (ib), the three t_b
+/// segments stay in registers while the blocks (ib, jb ≤ ib) are read: the lower block
+/// A = X[ib.., jb..] by columns, its mirror B = X[jb.., ib..] transposed in registers, H's block
+/// = A + B̄ᵀ (masked on the diagonal). The last m − m4 rows are merged entry by entry. H is never
+/// stored.
 #[inline(always)]
 pub(crate) fn herm_times3<'a>(
     simd: V3,
     col: impl Fn(usize) -> &'a [f64],
-    m4: usize,
+    m: usize,
     (u_re, u_im): (&[f64], &[f64]),
     ld: usize,
     (t_re, t_im): (&mut [f64], &mut [f64]),
 ) -> (f64, f64, f64) {
-    debug_assert_eq!(m4 % 4, 0);
+    let m4 = m - m % 4;
     let a = simd.avx;
     let f = simd.fma;
     let zero = a._mm256_setzero_pd();
@@ -182,5 +182,25 @@ pub(crate) fn herm_times3<'a>(
     let lanes = |v: V| -> [f64; 4] { pulp::cast(v) };
     let (s, sc, asym) = (lanes(st.sum), lanes(st.scale), lanes(st.asym));
     let max4 = |x: [f64; 4]| x.iter().fold(0.0f64, |m, &v| if v > m { v } else { m });
-    (s.iter().sum(), max4(sc), max4(asym))
+    let (mut sum, mut scale2, mut asym2) = (s.iter().sum::<f64>(), max4(sc), max4(asym));
+    for i in m4..m {
+        for j in 0..=i {
+            let (ci, cj) = (col(i), col(j));
+            // a = X[i, j], b = X[j, i].
+            let (ar, ai, br, bi) = (cj[2 * i], cj[2 * i + 1], ci[2 * j], ci[2 * j + 1]);
+            let (sx, sy) = (ar * ar + ai * ai, br * br + bi * bi);
+            sum += sx + sy;
+            scale2 = scale2.max(sx.max(sy));
+            asym2 = asym2.max((ar - br) * (ar - br) + (ai + bi) * (ai + bi));
+            let half = if i == j { 0.5 } else { 1.0 };
+            let (hr, hi) = ((ar + br) * half, (ai - bi) * half);
+            for q in 0..3 {
+                // t_b[i] += h·conj(u_b[j]).
+                let (ur, ui) = (u_re[q * ld + j], u_im[q * ld + j]);
+                t_re[q * ld + i] += hr * ur + hi * ui;
+                t_im[q * ld + i] += hi * ur - hr * ui;
+            }
+        }
+    }
+    (sum, scale2, asym2)
 }

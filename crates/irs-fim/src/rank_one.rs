@@ -291,32 +291,14 @@ impl RankOneLink {
                 self.w_and_u(simd, psi, w_re, w_im, u_re, u_im);
                 t_re.fill(0.0);
                 t_im.fill(0.0);
-                let m4 = m - m % 4;
-                let (mut sum, mut scale2, mut asym2) = v3.vectorize(HermTimes3 {
+                let (sum, scale2, asym2) = v3.vectorize(HermTimes3 {
                     v3,
                     cols: |c| pulp::bytemuck::cast_slice(x.col(c).as_slice()),
-                    m4,
+                    m,
                     u: (u_re, u_im),
                     ld: mp,
                     t: (t_re, t_im),
                 });
-                // The last m mod 4 rows of H, entry by entry.
-                for i in m4..m {
-                    for j in 0..=i {
-                        let (a, b) = (r_s[(i, j)], r_s[(j, i)]);
-                        let (sx, sy) = (a.norm_sqr(), b.norm_sqr());
-                        sum += sx + sy;
-                        scale2 = scale2.max(sx.max(sy));
-                        asym2 = asym2.max((a - b.conj()).norm_sqr());
-                        let h = (a + b.conj()) * if i == j { 0.5 } else { 1.0 };
-                        for q in 0..3 {
-                            let u = C64::new(u_re[q * mp + j], u_im[q * mp + j]);
-                            let t = h * u.conj();
-                            t_re[q * mp + i] += t.re;
-                            t_im[q * mp + i] += t.im;
-                        }
-                    }
-                }
                 hermitian_verdict(r_s, m, sum.is_finite(), scale2, asym2)?;
                 sym_gram(simd, u_re, u_im, t_re, t_im, mp)
             }
@@ -347,16 +329,16 @@ impl RankOneLink {
         let gamma = match noise.space {
             NoiseSpace::M => {
                 let (r_re, r_im) = b.take_c((mp + BORDER) * mp);
-                let diag = b.take(mp);
-                self.gamma_m(simd, noise.rho, psi, u_re, u_im, r_re, r_im, diag)?
+                let inv_d = b.take(mp);
+                self.gamma_m(simd, noise.rho, psi, u_re, u_im, r_re, r_im, inv_d)?
             }
             NoiseSpace::N => {
                 let (q_re, q_im) = b.take_c((np + BORDER) * np);
                 let (z_re, z_im) = b.take_c(3 * np);
                 let s = b.take(np);
-                let diag = b.take(np);
+                let inv_d = b.take(np);
                 self.gamma_n(
-                    simd, noise, psi, w_re, w_im, q_re, q_im, z_re, z_im, s, diag,
+                    simd, noise, psi, w_re, w_im, q_re, q_im, z_re, z_im, s, inv_d,
                 )?
             }
         };
@@ -419,7 +401,7 @@ impl RankOneLink {
         u_im: &[f64],
         r_re: &mut [f64],
         r_im: &mut [f64],
-        diag: &mut [f64],
+        inv_d: &mut [f64],
     ) -> Result<M3, FimError> {
         let (m, n, mp) = (self.m, self.n, self.mp);
         let ld = mp + BORDER;
@@ -482,10 +464,10 @@ impl RankOneLink {
                 bi[a] = -u_im[a * mp + j];
             }
         }
-        if !fast::cholesky_bordered(simd, r_re, r_im, mp, ld, ld, diag) {
+        if !fast::cholesky_bordered(simd, r_re, r_im, mp, ld, ld, inv_d) {
             return Err(FimError::NotPositiveDefinite { field: "psi" });
         }
-        let g = border_gram(r_re, r_im, diag, m, mp, ld, 0);
+        let g = border_gram(r_re, r_im, inv_d, m, mp, ld, 0);
         let mut gamma = [[ZERO; 3]; 3];
         for a in 0..3 {
             for c in a..3 {
@@ -513,7 +495,7 @@ impl RankOneLink {
         z_re: &mut [f64],
         z_im: &mut [f64],
         s: &mut [f64],
-        diag: &mut [f64],
+        inv_d: &mut [f64],
     ) -> Result<M3, FimError> {
         let (n, np) = (self.n, self.np);
         let ld = np + BORDER;
@@ -584,10 +566,10 @@ impl RankOneLink {
                 }
             }
         }
-        if !fast::cholesky_bordered(simd, q_re, q_im, np, ld, ld, diag) {
+        if !fast::cholesky_bordered(simd, q_re, q_im, np, ld, ld, inv_d) {
             return Err(FimError::NotPositiveDefinite { field: "psi" });
         }
-        let g = border_gram(q_re, q_im, diag, n, np, ld, 4);
+        let g = border_gram(q_re, q_im, inv_d, n, np, ld, 4);
         let mut gamma = [[ZERO; 3]; 3];
         for a in 0..3 {
             for c in 0..3 {
@@ -685,8 +667,7 @@ fn times_three<S: Simd, const CONJ: bool>(
             split3(y_re, y_im, ld, 0),
             (x_re, x_im),
             ld,
-            0,
-            0..n,
+            n,
             (w_re, w_im),
             w_stride,
         );
@@ -913,7 +894,7 @@ fn hermitian_verdict(
 struct HermTimes3<'a, 'b, F: Fn(usize) -> &'a [f64]> {
     v3: V3,
     cols: F,
-    m4: usize,
+    m: usize,
     u: (&'b [f64], &'b [f64]),
     ld: usize,
     t: (&'b mut [f64], &'b mut [f64]),
@@ -925,7 +906,7 @@ impl<'a, F: Fn(usize) -> &'a [f64]> pulp::NullaryFnOnce for HermTimes3<'a, '_, F
 
     #[inline(always)]
     fn call(self) -> Self::Output {
-        crate::fast_v3::herm_times3(self.v3, self.cols, self.m4, self.u, self.ld, self.t)
+        crate::fast_v3::herm_times3(self.v3, self.cols, self.m, self.u, self.ld, self.t)
     }
 }
 
