@@ -2,28 +2,9 @@
 //! active design far below the passive one, on the small scenario (3 seeds) and the default scenario (1 seed).
 //! One check, run through each set-up's public `optimize`; prints every number (see the crates' READMEs).
 
-use irs_channel::{Realization, Scenario, UpaSize};
+use irs_channel::{Realization, Scenario};
 use sense_at_bs::{Budgets, DesignRecord, Scheme, Settings};
 use std::fmt::Debug;
-
-/// M = 4 antennas, 2×2 IRS elements and sensors, L = 2 (the default geometry).
-fn small() -> Scenario {
-    let mut s = Scenario::default();
-    s.bs.antennas = 4;
-    for irs in &mut s.irs {
-        irs.elements = UpaSize {
-            n_v: 2,
-            n_h: 2,
-            ..UpaSize::default()
-        };
-        irs.sensors = UpaSize {
-            n_v: 2,
-            n_h: 2,
-            ..UpaSize::default()
-        };
-    }
-    s
-}
 
 fn check<E: Debug>(
     optimize: impl Fn(&Realization, &Budgets, Scheme, &Settings, u64) -> Result<DesignRecord, E>,
@@ -64,14 +45,19 @@ fn check<E: Debug>(
 #[test]
 fn orderings_hold_on_the_small_scenario_at_the_bs() {
     for seed in 1..=3 {
-        check(sense_at_bs::optimize, &small(), seed, "BS small");
+        check(sense_at_bs::optimize, &Scenario::small(), seed, "BS small");
     }
 }
 
 #[test]
 fn orderings_hold_on_the_small_scenario_at_the_irss() {
     for seed in 1..=3 {
-        check(sense_at_irs::optimize, &small(), seed, "IRSs small");
+        check(
+            sense_at_irs::optimize,
+            &Scenario::small(),
+            seed,
+            "IRSs small",
+        );
     }
 }
 

@@ -10,19 +10,6 @@ use xtask::reproduce::engine::{Engine, EngineOptions, FigureData};
 use xtask::reproduce::output::{self, Provenance};
 use xtask::reproduce::spec::{CurveSpec, FigureId, FigureSpec, Method, PointInputs, SetUp, XAxis};
 
-/// The default geometry with small arrays (M = 4, 2×2 IRS elements and sensors) so SDPs are cheap.
-fn small_scenario() -> Scenario {
-    let mut s = Scenario::default();
-    s.bs.antennas = 4;
-    for irs in &mut s.irs {
-        irs.elements.n_v = 2;
-        irs.elements.n_h = 2;
-        irs.sensors.n_v = 2;
-        irs.sensors.n_h = 2;
-    }
-    s
-}
-
 fn curve(key: &str, setup: SetUp, method: Method) -> CurveSpec {
     CurveSpec {
         key: key.to_string(),
@@ -59,7 +46,7 @@ fn scratch() -> PathBuf {
 
 fn run(out: &std::path::Path, jobs: usize) -> (FigureData, usize) {
     let evaluator = OptimizerEvaluator::new(
-        small_scenario(),
+        Scenario::small(),
         OptimizerEvaluator::default_settings(),
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
     )

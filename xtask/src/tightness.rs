@@ -587,21 +587,6 @@ mod tests {
         assert!(Cli::try_parse_from(["t", "--p-t-w", "1e-6,x"]).is_err());
     }
 
-    /// The default geometry with M = 4 BS antennas and 2×2 IRS elements and sensors (fast optimizer).
-    fn small() -> Scenario {
-        let mut s = Scenario::default();
-        s.bs.antennas = 4;
-        for irs in &mut s.irs {
-            irs.elements = irs_channel::UpaSize {
-                n_v: 2,
-                n_h: 2,
-                ..irs_channel::UpaSize::default()
-            };
-            irs.sensors = irs.elements;
-        }
-        s
-    }
-
     fn rel(a: f64, b: f64) -> f64 {
         (a - b).abs() / b.abs()
     }
@@ -609,7 +594,7 @@ mod tests {
     #[test]
     fn optimized_source_returns_feasible_designs_whose_crb_matches_the_optimizer_record() {
         use irs_estimate::scenario::{angle_bound, fim_setup};
-        let sc = small();
+        let sc = Scenario::small();
         let real = Realization::new(&sc, 1).unwrap();
         let (p_t, p_s) = (1.0, 0.1);
         let src = OptimizedDesign::new(7);
@@ -673,7 +658,7 @@ mod tests {
 
     #[test]
     fn study_bounds_are_the_optimizer_crbs_on_the_same_realization() {
-        let sc = small();
+        let sc = Scenario::small();
         let config = TightnessConfig {
             p_t_w: vec![10.0],
             trials: 1,

@@ -9,6 +9,7 @@
 
 mod error;
 pub mod geometry;
+mod presets;
 mod realization;
 pub mod rng;
 mod scenario;

@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use irs_channel::Realization;
+use irs_channel::{Realization, Scenario};
 use irs_design::{
     optimize, Budgets, DesignRecord, Scheme, SensingSetup, Settings, SetupKind, StepKind,
 };
@@ -69,7 +69,7 @@ proptest! {
         p_s_w in 1e-4f64..1.0,
         a_max in 1.0f64..10.0,
     ) {
-        let r = Realization::new(&small(), seed).unwrap();
+        let r = Realization::new(&Scenario::small(), seed).unwrap();
         let b = Budgets { p_t_w, p_s_w, a_max };
         let st = Settings { max_outer_iters: 4, ..Settings::default() };
         let bs = bs_links(&r);
@@ -83,7 +83,7 @@ proptest! {
 
 #[test]
 fn benchmarks_are_feasible_too() {
-    let r = Realization::new(&small(), 11).unwrap();
+    let r = Realization::new(&Scenario::small(), 11).unwrap();
     let b = budgets(&r);
     let irs = irs_links(&r);
     for scheme in [Scheme::TransmitOnly, Scheme::ReflectOnly, Scheme::Isotropic] {
@@ -114,7 +114,7 @@ fn benchmarks_are_feasible_too() {
 
 #[test]
 fn same_seed_gives_identical_records_for_any_thread_count_and_json_round_trips() {
-    let r = Realization::new(&small(), 4).unwrap();
+    let r = Realization::new(&Scenario::small(), 4).unwrap();
     let b = budgets(&r);
     let bs = bs_links(&r);
     let run = |threads: usize| {

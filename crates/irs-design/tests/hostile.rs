@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use faer::{c64, Mat};
-use irs_channel::Realization;
+use irs_channel::{Realization, Scenario};
 use irs_design::{optimize, Budgets, DesignError, Scheme, Settings, SetupKind};
 use irs_fim::{SensingAtBs, SensingAtIrs};
 
@@ -38,7 +38,7 @@ fn both(r: &Realization, b: &Budgets, scheme: Scheme) -> [Result<f64, DesignErro
 
 #[test]
 fn invalid_budgets_are_rejected_with_the_field_name() {
-    let r = Realization::new(&small(), 1).unwrap();
+    let r = Realization::new(&Scenario::small(), 1).unwrap();
     let ok = budgets(&r);
     for (b, field) in [
         (Budgets { p_t_w: 0.0, ..ok }, "p_t_w"),
@@ -78,7 +78,7 @@ fn invalid_budgets_are_rejected_with_the_field_name() {
 
 #[test]
 fn tiny_power_budget_and_unit_gain_give_finite_designs() {
-    let r = Realization::new(&small(), 1).unwrap();
+    let r = Realization::new(&Scenario::small(), 1).unwrap();
     let ok = budgets(&r);
     for b in [
         Budgets { p_t_w: 1e-9, ..ok },
@@ -94,7 +94,7 @@ fn tiny_power_budget_and_unit_gain_give_finite_designs() {
 
 #[test]
 fn irs_budget_below_the_noise_floor_is_a_typed_error() {
-    let r = Realization::new(&small(), 1).unwrap();
+    let r = Realization::new(&Scenario::small(), 1).unwrap();
     // At unit gain the amplifier noise alone draws 2σ_r²N (eq. 8) or σ_r²N (eq. 34) = 8e-14 / 4e-14 W.
     let b = Budgets {
         p_s_w: 1e-14,
@@ -116,7 +116,7 @@ fn irs_budget_below_the_noise_floor_is_a_typed_error() {
 
 #[test]
 fn channels_with_zeros_give_typed_outcomes() {
-    let r = Realization::new(&small(), 1).unwrap();
+    let r = Realization::new(&Scenario::small(), 1).unwrap();
     let b = budgets(&r);
     let zeroed = |l: usize, f: &dyn Fn(usize, usize) -> bool| {
         let mut p = link_params(&r, l);
@@ -186,7 +186,7 @@ fn channels_with_zeros_give_typed_outcomes() {
 
 #[test]
 fn invalid_settings_are_rejected_with_the_field_name() {
-    let r = Realization::new(&small(), 1).unwrap();
+    let r = Realization::new(&Scenario::small(), 1).unwrap();
     let bad = Settings {
         randomization_draws: 0,
         ..Settings::default()
@@ -209,7 +209,7 @@ fn invalid_settings_are_rejected_with_the_field_name() {
 /// with a typed termination and a finite max-CRB (the initial design); without it, no retry is recorded.
 #[test]
 fn failed_sdp_is_retried_once_with_fallback_settings_and_the_run_ends_gracefully() {
-    let r = Realization::new(&small(), 1).unwrap();
+    let r = Realization::new(&Scenario::small(), 1).unwrap();
     let b = budgets(&r);
     for retry in [true, false] {
         let mut st = Settings::default();

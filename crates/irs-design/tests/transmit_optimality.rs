@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use faer::{c64, Mat, Side};
-use irs_channel::Realization;
+use irs_channel::{Realization, Scenario};
 use irs_design::{optimal_transmit, Budgets, SensingSetup, Settings};
 use proptest::prelude::*;
 
@@ -28,7 +28,7 @@ fn tight() -> Settings {
 /// t* = max((a_1 + a_2)/(2 P_t), a_1/cap_1, a_2/cap_2).
 #[test]
 fn single_antenna_transmit_step_matches_its_closed_form() {
-    let sc = sized(1, 2);
+    let sc = Scenario::with_array_sizes(1, 2);
     for seed in [1u64, 2] {
         let r = Realization::new(&sc, seed).unwrap();
         let links: Vec<_> = irs_links(&r)
@@ -170,7 +170,7 @@ fn projected_gradient(map: &irs_fim::AffineFim, p_t: f64) -> (f64, Mat<c64>) {
 
 #[test]
 fn transmit_step_matches_projected_gradient_for_one_irs() {
-    let mut sc = small();
+    let mut sc = Scenario::small();
     sc.irs.truncate(1);
     let r = Realization::new(&sc, 5).unwrap();
     let b = Budgets {
@@ -209,7 +209,7 @@ fn transmit_step_matches_projected_gradient_for_one_irs() {
 
 /// Reduced and full transmit steps at the solver tolerance `tight()`: relative difference of the true max-CRB.
 fn reduced_vs_full(m: usize, side: usize, seed: u64, psi_seed: u64) -> [(f64, f64, Vec<usize>); 2] {
-    let sc = sized(m, side);
+    let sc = Scenario::with_array_sizes(m, side);
     let r = Realization::new(&sc, seed).unwrap();
     let b = budgets(&r);
     let n = side * side;
@@ -280,7 +280,7 @@ proptest! {
 fn column_generation_matches_the_row_space_sdp_when_both_budgets_bind() {
     let mut binding = 0;
     for (m, seed) in [(16usize, 3u64), (32, 5), (64, 7)] {
-        let sc = sized(m, 4);
+        let sc = Scenario::with_array_sizes(m, 4);
         let r = Realization::new(&sc, seed).unwrap();
         let psi: Vec<Vec<c64>> = (0..2).map(|l| phases(16, 8.0, l as u64 + seed)).collect();
         let cg = tight();

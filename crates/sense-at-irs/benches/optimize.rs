@@ -2,31 +2,13 @@
 //! default scenario: the transmit-step SDP and one IRS's reflect
 //! step (SCA SDPs + randomisation). `cargo bench -p sense-at-irs`.
 use criterion::{criterion_group, criterion_main, Criterion};
-use irs_channel::{Realization, Scenario, UpaSize};
+use irs_channel::{Realization, Scenario};
 use irs_design::{optimal_reflect, optimal_transmit};
 use sense_at_irs::{budgets_of, links, optimize, Scheme, Settings};
 
-fn small() -> Scenario {
-    let mut s = Scenario::default();
-    s.bs.antennas = 4;
-    for irs in &mut s.irs {
-        irs.elements = UpaSize {
-            n_v: 2,
-            n_h: 2,
-            ..UpaSize::default()
-        };
-        irs.sensors = UpaSize {
-            n_v: 2,
-            n_h: 2,
-            ..UpaSize::default()
-        };
-    }
-    s
-}
-
 fn bench(c: &mut Criterion) {
     let st = Settings::default();
-    let r = Realization::new(&small(), 1).unwrap();
+    let r = Realization::new(&Scenario::small(), 1).unwrap();
     let b = budgets_of(&r);
     let mut g = c.benchmark_group("sense_at_irs");
     g.sample_size(10);

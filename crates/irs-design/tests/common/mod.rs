@@ -1,33 +1,9 @@
 //! Shared fixtures of the integration tests: scenarios and the links of both set-ups from a realization.
 #![allow(dead_code)]
 
-use irs_channel::{Realization, Scenario, UpaSize};
+use irs_channel::Realization;
 use irs_design::{ArraySpec, Budgets, SetupKind, SetupMeta};
 use irs_fim::{LinkParams, SensingAtBs, SensingAtIrs};
-
-/// The small scenario of the issues: M = 4, 2×2 IRS elements (and sensors), L = 2, default geometry.
-pub fn small() -> Scenario {
-    sized(4, 2)
-}
-
-/// Default geometry with M BS antennas and n×n IRS elements and sensors.
-pub fn sized(m: usize, n: usize) -> Scenario {
-    let mut s = Scenario::default();
-    s.bs.antennas = m;
-    for irs in &mut s.irs {
-        irs.elements = UpaSize {
-            n_v: n,
-            n_h: n,
-            ..UpaSize::default()
-        };
-        irs.sensors = UpaSize {
-            n_v: n,
-            n_h: n,
-            ..UpaSize::default()
-        };
-    }
-    s
-}
 
 pub fn link_params(r: &Realization, l: usize) -> LinkParams {
     let irs = &r.irs[l];
