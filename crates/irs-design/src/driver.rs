@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use faer::{c64, Mat};
-use irs_fim::SensingSetup;
+use irs_fim::{ReflectMaps, SensingModel, TransmitMaps};
 
 use crate::par::map_indexed;
 use crate::randomization::scale_to_feasible;
@@ -53,14 +53,14 @@ fn fim_err(e: irs_fim::FimError) -> DesignError {
 
 /// Runs one scheme on the links `links` (one per IRS, all with the same M) and returns the design record.
 ///
-/// - `links[l]`: IRS l's link of either set-up (irs-fim's [`SensingSetup`]);
+/// - `links[l]`: IRS l's link of either set-up (irs-fim's [`SensingModel`], [`TransmitMaps`] and [`ReflectMaps`]);
 /// - `budgets`: P_t, P_s (W) and a_max; `scheme`: proposed or a benchmark; `settings`: see [`Settings`];
 /// - `seed`: drives every random choice (initial phases, randomisation draws); the result is bit-identical for
 ///   a given seed whatever `settings.threads` is.
 ///
 /// `Err` only when no design exists (invalid inputs, an IRS budget below its noise floor, no information);
 /// solver failures after the initial design end the run with [`Termination::SolverFailure`] in an `Ok` record.
-pub fn optimize<S: SensingSetup>(
+pub fn optimize<S: TransmitMaps + ReflectMaps>(
     links: &[S],
     meta: &SetupMeta,
     budgets: &Budgets,
@@ -96,7 +96,7 @@ pub fn optimize<S: SensingSetup>(
     }
 }
 
-fn initial_psi<S: SensingSetup>(
+fn initial_psi<S: SensingModel>(
     link: &S,
     irs: usize,
     r_iso: &Mat<c64>,
@@ -127,7 +127,7 @@ fn initial_psi<S: SensingSetup>(
         })
 }
 
-fn run<S: SensingSetup>(
+fn run<S: TransmitMaps + ReflectMaps>(
     links: &[S],
     meta: &SetupMeta,
     budgets: &Budgets,
@@ -282,7 +282,7 @@ fn run<S: SensingSetup>(
 }
 
 /// One transmit step; mutates `state` only if the candidate does not increase the true max-CRB.
-fn transmit_step<S: SensingSetup>(
+fn transmit_step<S: TransmitMaps>(
     links: &[S],
     state: &mut State,
     budgets: &Budgets,
@@ -375,7 +375,7 @@ fn transmit_step<S: SensingSetup>(
 
 /// One reflect step, the L per-IRS subproblems in parallel (deterministic: one random stream per IRS and outer
 /// iteration, results collected in index order).
-fn reflect_step<S: SensingSetup>(
+fn reflect_step<S: ReflectMaps>(
     links: &[S],
     state: &mut State,
     budgets: &Budgets,
@@ -440,7 +440,7 @@ fn reflect_step<S: SensingSetup>(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn assemble<S: SensingSetup>(
+fn assemble<S: SensingModel>(
     links: &[S],
     meta: &SetupMeta,
     budgets: &Budgets,
@@ -533,7 +533,7 @@ pub struct TransmitResult {
 /// The transmit step alone (P2.1 / P5.1) for fixed reflection vectors `psi[l]` (length N each): the globally
 /// optimal {R_s,l} for fixed Ψ. `passive` drops the IRS budgets (and should be used with σ_r = 0 links).
 /// A solver failure is returned as [`DesignError::InvalidData`] carrying the solver's message.
-pub fn optimal_transmit<S: SensingSetup>(
+pub fn optimal_transmit<S: TransmitMaps>(
     links: &[S],
     psi: &[Vec<c64>],
     budgets: &Budgets,
@@ -584,7 +584,7 @@ pub struct ReflectResult {
 /// The reflect step alone (P3.l / P6.l) for one link with fixed R_s (M×M) from the incumbent `psi` (length N):
 /// SCA + SDR + Gaussian randomisation with the random stream of `(seed, outer_iter = 1, irs)`.
 #[allow(clippy::too_many_arguments)]
-pub fn optimal_reflect<S: SensingSetup>(
+pub fn optimal_reflect<S: ReflectMaps>(
     link: &S,
     irs: usize,
     r_s: faer::MatRef<'_, c64>,

@@ -38,7 +38,6 @@ pub use affine::{
 pub use driver::{
     optimal_reflect, optimal_transmit, optimize, ReflectResult, SetupMeta, TransmitResult,
 };
-pub use irs_fim::SensingSetup;
 pub use record::{
     ArraySpec, CMat, DesignRecord, IrsDesign, IrsInputs, ProblemInputs, ReflectIrsRecord, SdpSolve,
     SetupKind, StepKind, StepRecord, Termination, SCHEMA_VERSION,

@@ -8,7 +8,7 @@
 use std::time::Instant;
 
 use faer::{c64, Mat, MatRef};
-use irs_fim::{CrbKind, SensingSetup};
+use irs_fim::{CrbKind, ReflectMaps, SensingModel};
 use irs_sdp::{Model, TraceInvOptions};
 use rand_chacha::ChaCha20Rng;
 
@@ -45,7 +45,7 @@ pub(crate) fn crb_kind(o: Objective) -> CrbKind {
 }
 
 /// True objective of (R_s, ψ) for one link; +∞ when the FIM is singular or the inputs are rejected.
-pub(crate) fn true_crb<S: SensingSetup>(
+pub(crate) fn true_crb<S: SensingModel>(
     link: &S,
     r_s: MatRef<'_, c64>,
     psi: &[c64],
@@ -58,7 +58,7 @@ pub(crate) fn true_crb<S: SensingSetup>(
 }
 
 /// True IRS power (8)/(34); +∞ when the inputs are rejected (never accepted as feasible).
-pub(crate) fn true_power<S: SensingSetup>(link: &S, r_s: MatRef<'_, c64>, psi: &[c64]) -> f64 {
+pub(crate) fn true_power<S: SensingModel>(link: &S, r_s: MatRef<'_, c64>, psi: &[c64]) -> f64 {
     match link.irs_power_w(r_s, psi) {
         Ok(v) if !v.is_nan() => v,
         _ => f64::INFINITY,
@@ -141,7 +141,7 @@ fn solve_sdr(
 /// The reflect step of IRS `irs` for fixed R_s,l: SCA + SDR from the incumbent ψ, then Gaussian randomisation;
 /// the candidate replaces the incumbent only if its true objective is not larger.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn reflect_irs<S: SensingSetup>(
+pub(crate) fn reflect_irs<S: ReflectMaps>(
     link: &S,
     irs: usize,
     r_s: MatRef<'_, c64>,

@@ -7,12 +7,11 @@ mod common;
 
 use common::*;
 use irs_channel::{Realization, Scenario};
-use irs_design::{
-    optimize, Budgets, DesignRecord, Scheme, SensingSetup, Settings, SetupKind, StepKind,
-};
+use irs_design::{optimize, Budgets, DesignRecord, Scheme, Settings, SetupKind, StepKind};
+use irs_fim::SensingModel;
 use proptest::prelude::*;
 
-fn check_guarantees<S: SensingSetup>(links: &[S], rec: &DesignRecord, b: &Budgets, passive: bool) {
+fn check_guarantees<S: SensingModel>(links: &[S], rec: &DesignRecord, b: &Budgets, passive: bool) {
     let rel = 1e-9;
     assert!(
         rec.bs_power_w <= b.p_t_w * (1.0 + rel),

@@ -7,7 +7,8 @@ mod common;
 use common::*;
 use faer::{c64, Mat, Side};
 use irs_channel::{Realization, Scenario};
-use irs_design::{optimal_transmit, Budgets, SensingSetup, Settings};
+use irs_design::{optimal_transmit, Budgets, Settings};
+use irs_fim::{SensingModel, TransmitMaps};
 use proptest::prelude::*;
 
 fn phases(n: usize, amp: f64, k: u64) -> Vec<c64> {
@@ -181,7 +182,7 @@ fn transmit_step_matches_projected_gradient_for_one_irs() {
     let psi = vec![phases(4, 3.0, 1)];
     let bs = bs_links(&r);
     let irs = irs_links(&r);
-    let cases: [(&str, &dyn SensingSetup); 2] = [("at BS", &bs[0]), ("at IRS", &irs[0])];
+    let cases: [(&str, &dyn TransmitMaps); 2] = [("at BS", &bs[0]), ("at IRS", &irs[0])];
     for (name, link) in cases {
         let map = link.fim_affine_in_rs(&psi[0]).unwrap();
         let (pg, r_pg) = projected_gradient(&map, b.p_t_w);

@@ -8,7 +8,7 @@ use crate::model::{LinkModel, Receiver, Target};
 use crate::waveform::{complex_gaussian, rng_for, Stream};
 use faer::{Mat, MatRef};
 use irs_channel::{Realization, Scenario};
-use irs_fim::{LinkParams, SensingAtBs, SensingAtIrs, SensingSetup};
+use irs_fim::{LinkParams, SensingAtBs, SensingAtIrs, SensingModel};
 use num_complex::Complex64 as C64;
 use serde::{Deserialize, Serialize};
 
@@ -98,7 +98,7 @@ pub fn fim_setup(
     real: &Realization,
     l: usize,
     setup: Setup,
-) -> Result<Box<dyn SensingSetup>, EstimateError> {
+) -> Result<Box<dyn SensingModel>, EstimateError> {
     let irs = real.irs.get(l).ok_or(EstimateError::InvalidValue {
         field: "irs index",
         value: l as f64,

@@ -4,7 +4,9 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use faer::Mat;
 use irs_fim::generic::{generic_fim, BsEcho, BsNoise, FdSteps, IrsEcho};
-use irs_fim::{LinkParams, SensingAtBs, SensingAtIrs, Upa, C64};
+use irs_fim::{
+    LinkParams, ReflectMaps, SensingAtBs, SensingAtIrs, SensingModel, TransmitMaps, Upa, C64,
+};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::hint::black_box;

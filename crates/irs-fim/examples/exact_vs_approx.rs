@@ -7,7 +7,7 @@
 use faer::Mat;
 use irs_channel::{Realization, Scenario};
 use irs_fim::generic::{generic_fim, BsEcho, BsNoise, FdSteps};
-use irs_fim::{CrbKind, LinkParams, SensingAtBs, SensingSetup, C64};
+use irs_fim::{CrbKind, LinkParams, SensingAtBs, SensingModel, C64};
 
 fn main() {
     let scenario = Scenario::default();
@@ -27,7 +27,7 @@ fn main() {
                 snapshots: re.t_l(),
             };
             let s = SensingAtBs::new(link, re.noise_bs_w).expect("valid link");
-            let (m, n) = (s.m(), s.n());
+            let (m, n) = (s.bs_antennas(), s.irs_elements());
             for p_t in [1.0, 10.0] {
                 for beam in ["isotropic", "matched"] {
                     // ψ: a_max with the phases that co-phase the LoS, then scaled to satisfy eq. (8).

@@ -15,10 +15,10 @@ pub(crate) fn packed(p: usize, q: usize) -> usize {
 
 /// An affine, Hermitian-parametrised 4×4 symmetric FIM: F_pq(X) = Re tr(K_pq X) + c_pq.
 ///
-/// - From [`crate::SensingSetup::fim_affine_in_rs`]: X = R_s (M×M, W), K_pq are M×M, and
+/// - From [`crate::TransmitMaps::fim_affine_in_rs`]: X = R_s (M×M, W), K_pq are M×M, and
 ///   c_pq is the part of F that does not depend on R_s (non-zero only for the covariance term of
 ///   Eq. (41), sensing at the IRSs). Exact.
-/// - From [`crate::SensingSetup::fim_surrogate_in_theta`]: X = Θ (N×N, dimensionless), the SCA
+/// - From [`crate::ReflectMaps::fim_surrogate_in_theta`]: X = Θ (N×N, dimensionless), the SCA
 ///   surrogate of Lemma 1 / Lemma 2 (first-order Taylor expansion at Θ⁽ⁱ⁾ with the noise covariance
 ///   frozen at Θ⁽ⁱ⁾, as in the paper).
 ///

@@ -13,6 +13,7 @@ use crate::affine::{AffineFim, AffinePower};
 use crate::link::{ArrayAt, LinkParams};
 use crate::power::{PowerInTheta, PowerProduct};
 use crate::rank_one::RankOneLink;
+use crate::setup::{ReflectMaps, SensingModel, TransmitMaps};
 use crate::terms::{
     self, affine_in_rs, gamma_of_theta, mean_coefs, mean_fim, omega_of_theta, x_mats, y_mats,
     GammaDep, LemmaTerms, M3,
@@ -49,23 +50,18 @@ impl SensingAtBs {
         })
     }
 
-    /// The link parameters.
-    pub fn link(&self) -> &LinkParams {
-        &self.link
-    }
-
     /// σ_b² in W.
     pub fn sigma_b2_w(&self) -> f64 {
         self.sigma_b2_w
     }
 
     /// M.
-    pub fn m(&self) -> usize {
+    pub(crate) fn m(&self) -> usize {
         self.link.bs_antennas()
     }
 
     /// N.
-    pub fn n(&self) -> usize {
+    pub(crate) fn n(&self) -> usize {
         self.link.irs_elements()
     }
 
@@ -126,33 +122,6 @@ impl SensingAtBs {
         mean_coefs(self.link.beta, self.link.snapshots, self.sigma_b2_w)
     }
 
-    /// Proposition 1 (eqs. 16–17, with the corrections of `docs/errata.md`): the 4×4 FIM over
-    /// ξ = [θ, φ, Re β, Im β] for transmit covariance `r_s` (M×M Hermitian, W) and reflection
-    /// coefficients `psi` (length N).
-    ///
-    /// Cost: one Cholesky factorisation, of R̃ (M×M, O(NM²) to form) or of its Woodbury form
-    /// (N×N, O(N²) to form from data precomputed per link), whichever is cheaper for (M, N);
-    /// 3NM for U = GᵀΨ[a, ȧ_θ, ȧ_φ] and 1.5M² for the R_s products. The rank-one structure
-    /// E = β a aᵀ reduces everything else to 3×3 Gram matrices (see `rank_one.rs`). No allocation.
-    pub fn fim(&self, r_s: MatRef<'_, C64>, psi: &[C64]) -> Result<Fim, FimError> {
-        let (gamma, omega) = self.fast.grams_bs(r_s, psi)?;
-        Ok(Fim(mean_fim(&gamma, &omega, &self.coefs())))
-    }
-
-    /// For fixed Ψ the FIM is linear in R_s (P2.1): F_pq = Re tr(K_pq R_s) with Hermitian M×M
-    /// K_pq = 2T_L Herm(conj(d_p) d_q C_pᴴ R_w⁻¹ C_q), d = [β, β, 1, j]; all constants are 0.
-    pub fn fim_affine_in_rs(&self, psi: &[C64]) -> Result<AffineFim, FimError> {
-        check_vec("psi", psi, self.n())?;
-        let u = self.u_vectors(psi);
-        let gamma = self.gamma_rank_one(psi, u.as_ref())?;
-        Ok(affine_in_rs(
-            u.as_ref(),
-            &gamma,
-            &self.coefs(),
-            [[0.0; 4]; 4],
-        ))
-    }
-
     /// R₁ = A G R_s Gᴴ Aᴴ (N×N, W), Appendix B.
     pub(crate) fn r1(&self, r_s: MatRef<'_, C64>) -> Mat<C64> {
         r1(&self.link, &self.irs_at, r_s)
@@ -176,17 +145,6 @@ impl SensingAtBs {
 
     fn check_theta(&self, field: &'static str, theta: MatRef<'_, C64>) -> Result<(), FimError> {
         check_hermitian(field, theta, self.n())
-    }
-
-    /// F as a function of a Hermitian Θ (the SDR variable): the product forms (58)–(63) of Q with
-    /// R_w built from Diag(Θ) (R_w = σ_r² Gᵀ Diag(Θ) G* + σ_b² I). Equals [`SensingAtBs::fim`] at
-    /// Θ = ψψᴴ.
-    pub fn fim_of_theta(
-        &self,
-        r_s: MatRef<'_, C64>,
-        theta: MatRef<'_, C64>,
-    ) -> Result<Fim, FimError> {
-        self.fim_of_theta_frozen(r_s, theta, theta)
     }
 
     /// F(Θ) with the noise covariance R_w built from `theta_noise` instead of Θ (Lemma 1 treats
@@ -239,10 +197,88 @@ impl SensingAtBs {
             self.n(),
         ))
     }
+}
+
+impl SensingModel for SensingAtBs {
+    /// The link parameters.
+    fn link(&self) -> &LinkParams {
+        &self.link
+    }
+
+    /// Proposition 1 (eqs. 16–17, with the corrections of `docs/errata.md`): the 4×4 FIM over
+    /// ξ = [θ, φ, Re β, Im β] for transmit covariance `r_s` (M×M Hermitian, W) and reflection
+    /// coefficients `psi` (length N).
+    ///
+    /// Cost: one Cholesky factorisation, of R̃ (M×M, O(NM²) to form) or of its Woodbury form
+    /// (N×N, O(N²) to form from data precomputed per link), whichever is cheaper for (M, N);
+    /// 3NM for U = GᵀΨ[a, ȧ_θ, ȧ_φ] and 1.5M² for the R_s products. The rank-one structure
+    /// E = β a aᵀ reduces everything else to 3×3 Gram matrices (see `rank_one.rs`). No allocation.
+    fn fim(&self, r_s: MatRef<'_, C64>, psi: &[C64]) -> Result<Fim, FimError> {
+        let (gamma, omega) = self.fast.grams_bs(r_s, psi)?;
+        Ok(Fim(mean_fim(&gamma, &omega, &self.coefs())))
+    }
+
+    /// IRS transmit power of eq. (8) in W:
+    /// |β|² tr(Θ) uᵀR_s ū + σ_r²|β|² tr(Θ)² + Σ_n |ψ_n|² [G R_s Gᴴ]_nn + 2σ_r² tr(Θ), tr Θ = ‖ψ‖².
+    fn irs_power_w(&self, r_s: MatRef<'_, C64>, psi: &[C64]) -> Result<f64, FimError> {
+        let p = self.irs_power_affine_in_rs(psi)?;
+        p.eval(r_s)
+    }
+
+    /// The same link with σ_r² = 0 (passive benchmark).
+    fn without_irs_noise(&self) -> Result<Self, FimError> {
+        self.with_sigma_r2_w(0.0)
+    }
+}
+
+impl TransmitMaps for SensingAtBs {
+    /// For fixed Ψ the FIM is linear in R_s (P2.1): F_pq = Re tr(K_pq R_s) with Hermitian M×M
+    /// K_pq = 2T_L Herm(conj(d_p) d_q C_pᴴ R_w⁻¹ C_q), d = [β, β, 1, j]; all constants are 0.
+    fn fim_affine_in_rs(&self, psi: &[C64]) -> Result<AffineFim, FimError> {
+        check_vec("psi", psi, self.n())?;
+        let u = self.u_vectors(psi);
+        let gamma = self.gamma_rank_one(psi, u.as_ref())?;
+        Ok(affine_in_rs(
+            u.as_ref(),
+            &gamma,
+            &self.coefs(),
+            [[0.0; 4]; 4],
+        ))
+    }
+
+    /// Eq. (8) for fixed Ψ as Re tr(P R_s) + p₀ with P = |β|² tr(Θ) ū uᵀ + GᴴΨᴴΨG (Hermitian M×M)
+    /// and p₀ = σ_r²|β|² tr(Θ)² + 2σ_r² tr(Θ).
+    fn irs_power_affine_in_rs(&self, psi: &[C64]) -> Result<AffinePower, FimError> {
+        check_vec("psi", psi, self.n())?;
+        let tr: f64 = psi.iter().map(|p| p.norm_sqr()).sum();
+        let b2 = self.link.beta.norm_sqr();
+        let sr = self.link.sigma_r2_w;
+        let u = self.u_vectors(psi);
+        let mut p = gh_d_g(self.link.g(), psi);
+        let m = self.m();
+        for j in 0..m {
+            for i in 0..m {
+                p[(i, j)] += u[(i, 0)].conj() * u[(j, 0)] * (b2 * tr);
+            }
+        }
+        Ok(AffinePower {
+            coefficient: p,
+            constant_w: sr * b2 * tr * tr + 2.0 * sr * tr,
+        })
+    }
+}
+
+impl ReflectMaps for SensingAtBs {
+    /// F as a function of a Hermitian Θ (the SDR variable): the product forms (58)–(63) of Q with
+    /// R_w built from Diag(Θ) (R_w = σ_r² Gᵀ Diag(Θ) G* + σ_b² I). Equals [`SensingModel::fim`] at
+    /// Θ = ψψᴴ.
+    fn fim_of_theta(&self, r_s: MatRef<'_, C64>, theta: MatRef<'_, C64>) -> Result<Fim, FimError> {
+        self.fim_of_theta_frozen(r_s, theta, theta)
+    }
 
     /// Lemma 1 (eqs. 21–22): F̂_pq(Θ) = Re tr(A_pq Θ) + b_pq, the first-order expansion of F at
     /// Θ⁽ⁱ⁾ = `theta_at` with R_w⁻¹ frozen at Θ⁽ⁱ⁾. A_pq are Hermitian N×N; F̂(Θ⁽ⁱ⁾) = F(Θ⁽ⁱ⁾).
-    pub fn fim_surrogate_in_theta(
+    fn fim_surrogate_in_theta(
         &self,
         r_s: MatRef<'_, C64>,
         theta_at: MatRef<'_, C64>,
@@ -267,37 +303,9 @@ impl SensingAtBs {
         ))
     }
 
-    /// IRS transmit power of eq. (8) in W:
-    /// |β|² tr(Θ) uᵀR_s ū + σ_r²|β|² tr(Θ)² + Σ_n |ψ_n|² [G R_s Gᴴ]_nn + 2σ_r² tr(Θ), tr Θ = ‖ψ‖².
-    pub fn irs_power_w(&self, r_s: MatRef<'_, C64>, psi: &[C64]) -> Result<f64, FimError> {
-        let p = self.irs_power_affine_in_rs(psi)?;
-        p.eval(r_s)
-    }
-
-    /// Eq. (8) for fixed Ψ as Re tr(P R_s) + p₀ with P = |β|² tr(Θ) ū uᵀ + GᴴΨᴴΨG (Hermitian M×M)
-    /// and p₀ = σ_r²|β|² tr(Θ)² + 2σ_r² tr(Θ).
-    pub fn irs_power_affine_in_rs(&self, psi: &[C64]) -> Result<AffinePower, FimError> {
-        check_vec("psi", psi, self.n())?;
-        let tr: f64 = psi.iter().map(|p| p.norm_sqr()).sum();
-        let b2 = self.link.beta.norm_sqr();
-        let sr = self.link.sigma_r2_w;
-        let u = self.u_vectors(psi);
-        let mut p = gh_d_g(self.link.g(), psi);
-        let m = self.m();
-        for j in 0..m {
-            for i in 0..m {
-                p[(i, j)] += u[(i, 0)].conj() * u[(j, 0)] * (b2 * tr);
-            }
-        }
-        Ok(AffinePower {
-            coefficient: p,
-            constant_w: sr * b2 * tr * tr + 2.0 * sr * tr,
-        })
-    }
-
     /// Eq. (8) for fixed R_s as a function of Θ (eqs. 23a–d, AᴴA = I):
     /// tr((Diag(G R_s Gᴴ) + 2σ_r² I) Θ) + |β|² tr(Θ) tr(R₁ᵀ Θ) + σ_r²|β|² tr(Θ)².
-    pub fn irs_power_in_theta(&self, r_s: MatRef<'_, C64>) -> Result<PowerInTheta, FimError> {
+    fn irs_power_in_theta(&self, r_s: MatRef<'_, C64>) -> Result<PowerInTheta, FimError> {
         check_hermitian("r_s", r_s, self.m())?;
         let n = self.n();
         let b2 = self.link.beta.norm_sqr();

@@ -13,6 +13,7 @@ use crate::at_bs::{gh_d_g, r1, u_vectors};
 use crate::link::{ArrayAt, LinkParams};
 use crate::power::PowerInTheta;
 use crate::rank_one::RankOneLink;
+use crate::setup::{ReflectMaps, SensingModel, TransmitMaps};
 use crate::terms::{
     self, add, affine_in_rs, cov_fim, mean_coefs, mean_fim, omega_of_theta, x_mats, GammaDep,
     LemmaTerms, M3,
@@ -66,11 +67,6 @@ impl SensingAtIrs {
         })
     }
 
-    /// The link parameters.
-    pub fn link(&self) -> &LinkParams {
-        &self.link
-    }
-
     /// The sensor array.
     pub fn sensors(&self) -> &Upa {
         &self.sensors
@@ -82,12 +78,12 @@ impl SensingAtIrs {
     }
 
     /// M.
-    pub fn m(&self) -> usize {
+    pub(crate) fn m(&self) -> usize {
         self.link.bs_antennas()
     }
 
     /// N.
-    pub fn n(&self) -> usize {
+    pub(crate) fn n(&self) -> usize {
         self.link.irs_elements()
     }
 
@@ -139,45 +135,6 @@ impl SensingAtIrs {
 
     fn coefs(&self) -> [[C64; 4]; 4] {
         mean_coefs(self.link.beta, self.link.snapshots, self.sigma_s2_w)
-    }
-
-    /// Proposition 2 (eqs. 40–41, corrected — see `docs/errata.md`): the 4×4 FIM over
-    /// ξ = [θ, φ, Re β, Im β] for `r_s` (M×M Hermitian, W) and `psi` (length N).
-    /// Cost: 3NM for U = GᵀΨ[a, ȧ_θ, ȧ_φ], 1.5M² for the R_s products, O(1) for the sensor Gram
-    /// matrix (precomputed per link; see `rank_one.rs`).
-    pub fn fim(&self, r_s: MatRef<'_, C64>, psi: &[C64]) -> Result<Fim, FimError> {
-        let omega = self.fast.omega_irs(r_s, psi)?;
-        let tr: f64 = psi.iter().map(|p| p.norm_sqr()).sum();
-        let gamma = self.gamma(tr);
-        Ok(Fim(add(
-            mean_fim(&gamma, &omega, &self.coefs()),
-            self.cov_part(&gamma, tr),
-        )))
-    }
-
-    /// For fixed Ψ, F_pq = Re tr(K_pq R_s) + c_pq (P5.1): K_pq Hermitian M×M from the mean term,
-    /// c_pq the R_s-independent covariance term of eq. (41).
-    pub fn fim_affine_in_rs(&self, psi: &[C64]) -> Result<AffineFim, FimError> {
-        check_vec("psi", psi, self.n())?;
-        let tr: f64 = psi.iter().map(|p| p.norm_sqr()).sum();
-        let u = u_vectors(&self.link, &self.irs_at, psi);
-        let gamma = self.gamma(tr);
-        Ok(affine_in_rs(
-            u.as_ref(),
-            &gamma,
-            &self.coefs(),
-            self.cov_part(&gamma, tr),
-        ))
-    }
-
-    /// F as a function of a Hermitian Θ: mean term Σ Γ_ac tr(Z_d R₁ Z_bᴴ Θᵀ) (eqs. 82–87) plus the
-    /// covariance term ∝ (tr Θ)², with R̄ built from tr Θ. Equals [`SensingAtIrs::fim`] at Θ = ψψᴴ.
-    pub fn fim_of_theta(
-        &self,
-        r_s: MatRef<'_, C64>,
-        theta: MatRef<'_, C64>,
-    ) -> Result<Fim, FimError> {
-        self.fim_of_theta_frozen(r_s, theta, theta)
     }
 
     /// F(Θ) with R̄ (hence R̄⁻¹ and the covariance weights' tr(R̄⁻¹B R̄⁻¹B) factors) built from
@@ -238,11 +195,77 @@ impl SensingAtIrs {
             self.n(),
         ))
     }
+}
+
+impl SensingModel for SensingAtIrs {
+    /// The link parameters.
+    fn link(&self) -> &LinkParams {
+        &self.link
+    }
+
+    /// Proposition 2 (eqs. 40–41, corrected — see `docs/errata.md`): the 4×4 FIM over
+    /// ξ = [θ, φ, Re β, Im β] for `r_s` (M×M Hermitian, W) and `psi` (length N).
+    /// Cost: 3NM for U = GᵀΨ[a, ȧ_θ, ȧ_φ], 1.5M² for the R_s products, O(1) for the sensor Gram
+    /// matrix (precomputed per link; see `rank_one.rs`).
+    fn fim(&self, r_s: MatRef<'_, C64>, psi: &[C64]) -> Result<Fim, FimError> {
+        let omega = self.fast.omega_irs(r_s, psi)?;
+        let tr: f64 = psi.iter().map(|p| p.norm_sqr()).sum();
+        let gamma = self.gamma(tr);
+        Ok(Fim(add(
+            mean_fim(&gamma, &omega, &self.coefs()),
+            self.cov_part(&gamma, tr),
+        )))
+    }
+
+    /// IRS transmit power of eq. (34) in W: Σ_n |ψ_n|² [G R_s Gᴴ]_nn + σ_r² ‖ψ‖².
+    fn irs_power_w(&self, r_s: MatRef<'_, C64>, psi: &[C64]) -> Result<f64, FimError> {
+        self.irs_power_affine_in_rs(psi)?.eval(r_s)
+    }
+
+    /// The same link with σ_r² = 0 (passive benchmark).
+    fn without_irs_noise(&self) -> Result<Self, FimError> {
+        self.with_sigma_r2_w(0.0)
+    }
+}
+
+impl TransmitMaps for SensingAtIrs {
+    /// For fixed Ψ, F_pq = Re tr(K_pq R_s) + c_pq (P5.1): K_pq Hermitian M×M from the mean term,
+    /// c_pq the R_s-independent covariance term of eq. (41).
+    fn fim_affine_in_rs(&self, psi: &[C64]) -> Result<AffineFim, FimError> {
+        check_vec("psi", psi, self.n())?;
+        let tr: f64 = psi.iter().map(|p| p.norm_sqr()).sum();
+        let u = u_vectors(&self.link, &self.irs_at, psi);
+        let gamma = self.gamma(tr);
+        Ok(affine_in_rs(
+            u.as_ref(),
+            &gamma,
+            &self.coefs(),
+            self.cov_part(&gamma, tr),
+        ))
+    }
+
+    /// Eq. (34) for fixed Ψ: Re tr(GᴴΨᴴΨG R_s) + σ_r² tr(Θ).
+    fn irs_power_affine_in_rs(&self, psi: &[C64]) -> Result<AffinePower, FimError> {
+        check_vec("psi", psi, self.n())?;
+        let tr: f64 = psi.iter().map(|p| p.norm_sqr()).sum();
+        Ok(AffinePower {
+            coefficient: gh_d_g(self.link.g(), psi),
+            constant_w: self.link.sigma_r2_w * tr,
+        })
+    }
+}
+
+impl ReflectMaps for SensingAtIrs {
+    /// F as a function of a Hermitian Θ: mean term Σ Γ_ac tr(Z_d R₁ Z_bᴴ Θᵀ) (eqs. 82–87) plus the
+    /// covariance term ∝ (tr Θ)², with R̄ built from tr Θ. Equals [`SensingModel::fim`] at Θ = ψψᴴ.
+    fn fim_of_theta(&self, r_s: MatRef<'_, C64>, theta: MatRef<'_, C64>) -> Result<Fim, FimError> {
+        self.fim_of_theta_frozen(r_s, theta, theta)
+    }
 
     /// Lemma 2 (eqs. 45–46): F̂_pq(Θ) = Re tr(A_pq Θ) + b_pq at Θ⁽ⁱ⁾ = `theta_at`: the mean term is
     /// linear in Θ (exact given the frozen R̄⁻¹), the covariance term's (tr Θ)² is linearised as in
     /// eq. (78). A_pq Hermitian N×N; F̂(Θ⁽ⁱ⁾) = F(Θ⁽ⁱ⁾).
-    pub fn fim_surrogate_in_theta(
+    fn fim_surrogate_in_theta(
         &self,
         r_s: MatRef<'_, C64>,
         theta_at: MatRef<'_, C64>,
@@ -274,23 +297,8 @@ impl SensingAtIrs {
         ))
     }
 
-    /// IRS transmit power of eq. (34) in W: Σ_n |ψ_n|² [G R_s Gᴴ]_nn + σ_r² ‖ψ‖².
-    pub fn irs_power_w(&self, r_s: MatRef<'_, C64>, psi: &[C64]) -> Result<f64, FimError> {
-        self.irs_power_affine_in_rs(psi)?.eval(r_s)
-    }
-
-    /// Eq. (34) for fixed Ψ: Re tr(GᴴΨᴴΨG R_s) + σ_r² tr(Θ).
-    pub fn irs_power_affine_in_rs(&self, psi: &[C64]) -> Result<AffinePower, FimError> {
-        check_vec("psi", psi, self.n())?;
-        let tr: f64 = psi.iter().map(|p| p.norm_sqr()).sum();
-        Ok(AffinePower {
-            coefficient: gh_d_g(self.link.g(), psi),
-            constant_w: self.link.sigma_r2_w * tr,
-        })
-    }
-
     /// Eq. (47): tr((Diag(G R_s Gᴴ) + σ_r² I) Θ), exactly linear in Θ (no product terms).
-    pub fn irs_power_in_theta(&self, r_s: MatRef<'_, C64>) -> Result<PowerInTheta, FimError> {
+    fn irs_power_in_theta(&self, r_s: MatRef<'_, C64>) -> Result<PowerInTheta, FimError> {
         check_hermitian("r_s", r_s, self.m())?;
         let n = self.n();
         let g = self.link.g();

@@ -13,6 +13,7 @@
 //! This module deliberately uses only [`irs_array::Upa::steering`] (no ζ vectors) and dense
 //! matrices E = β a aᵀ, Ē = β ā aᵀ, so it shares no algebra with the closed forms it checks.
 
+use crate::setup::SensingModel;
 use crate::util::check_hermitian;
 use crate::{Fim, FimError, SensingAtBs, SensingAtIrs, C64};
 use faer::linalg::solvers::Solve;

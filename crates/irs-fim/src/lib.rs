@@ -43,7 +43,7 @@ pub use error::FimError;
 pub use fim::{CrbKind, Fim, BETA_IM, BETA_RE, PHI, THETA};
 pub use link::LinkParams;
 pub use power::{bs_power_w, ConvexPowerBound, PowerInTheta, PowerProduct};
-pub use setup::SensingSetup;
+pub use setup::{ReflectMaps, SensingModel, TransmitMaps};
 pub use terms::LemmaTerms;
 
 /// Complex double, the element type of every vector and matrix of this crate.

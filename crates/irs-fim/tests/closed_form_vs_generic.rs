@@ -6,6 +6,7 @@
 mod common;
 use common::*;
 use irs_fim::generic::{generic_fim, BsEcho, BsNoise, FdSteps, IrsEcho};
+use irs_fim::{SensingModel, TransmitMaps};
 use proptest::prelude::*;
 
 const TOL: f64 = 1e-6;
@@ -23,7 +24,7 @@ proptest! {
     ) {
         let mut r = rng(seed);
         let setup = bs_setup(&mut r, &Dims { m, n_v, n_h, s_v: 1, s_h: 1 });
-        let psi = psi(&mut r, setup.n(), 8.0);
+        let psi = psi(&mut r, setup.irs_elements(), 8.0);
         let rank = if full_rank { m } else { 1 };
         let p_w = log_uniform(&mut r, 0.01, 100.0);
         let rs = r_s(&mut r, m, rank, p_w);
@@ -40,7 +41,7 @@ proptest! {
     ) {
         let mut r = rng(seed);
         let setup = irs_setup(&mut r, &Dims { m, n_v, n_h, s_v, s_h });
-        let psi = psi(&mut r, setup.n(), 8.0);
+        let psi = psi(&mut r, setup.irs_elements(), 8.0);
         let rank = if full_rank { m } else { 1 };
         let p_w = log_uniform(&mut r, 0.01, 100.0);
         let rs = r_s(&mut r, m, rank, p_w);
@@ -72,7 +73,7 @@ fn prop2_covariance_term_dominated_case_matches_generic() {
     link.sigma_r2_w = 1e-9;
     link.beta = irs_fim::C64::new(3e-4, -2e-4);
     setup = irs_fim::SensingAtIrs::new(link, *setup.sensors(), NOISE_W).unwrap();
-    let psi = psi(&mut r, setup.n(), 8.0);
+    let psi = psi(&mut r, setup.irs_elements(), 8.0);
     let rs = r_s(&mut r, 4, 4, 1e-9);
     let closed = setup.fim(rs.as_ref(), &psi).unwrap();
     let cov_only = setup.fim_affine_in_rs(&psi).unwrap();

@@ -8,7 +8,7 @@ use common::*;
 use faer::linalg::solvers::Solve;
 use faer::{Mat, MatRef, Side};
 use irs_fim::generic::{generic_fim, BsEcho, BsNoise, FdSteps, IrsEcho};
-use irs_fim::{LinkParams, SensingAtBs, SensingAtIrs, Upa, C64};
+use irs_fim::{LinkParams, SensingAtBs, SensingAtIrs, SensingModel, TransmitMaps, Upa, C64};
 
 fn diag(v: &[C64]) -> Mat<C64> {
     Mat::from_fn(v.len(), v.len(), |i, j| {
@@ -53,7 +53,7 @@ fn bs_dense(s: &SensingAtBs, psi: &[C64]) -> BsDense {
         &gt_psi * inner * &psi_g
     };
     let h = &gt_psi * (&a * a.transpose()) * &psi_g;
-    let m = s.m();
+    let m = s.bs_antennas();
     let rw = Mat::from_fn(m, m, |i, j| {
         let v = (&gt_psi * gt_psi.adjoint())[(i, j)] * l.sigma_r2_w;
         if i == j {

@@ -5,7 +5,7 @@
 mod common;
 use common::*;
 use faer::Mat;
-use irs_fim::{Fim, SensingSetup, C64};
+use irs_fim::{Fim, ReflectMaps, SensingModel, TransmitMaps, C64};
 use proptest::prelude::*;
 use rand_chacha::ChaCha8Rng;
 
@@ -28,7 +28,7 @@ fn both(
     (r, vec![Box::new(a), Box::new(b)])
 }
 
-/// Object-safe subset of SensingSetup plus the frozen-noise functions the tests differentiate.
+/// Object-safe view of the three model traits plus the frozen-noise functions the tests differentiate.
 trait SensingSetupDyn {
     fn s(&self) -> &dyn SensingSetupObj;
     fn frozen(&self, rs: &Mat<C64>, th: &Mat<C64>, th_noise: &Mat<C64>) -> Fim;
@@ -45,9 +45,9 @@ trait SensingSetupObj {
     fn power_rs(&self, psi: &[C64]) -> irs_fim::AffinePower;
     fn power_theta(&self, rs: &Mat<C64>) -> irs_fim::PowerInTheta;
 }
-impl<S: SensingSetup> SensingSetupObj for S {
+impl<S: TransmitMaps + ReflectMaps> SensingSetupObj for S {
     fn fim(&self, rs: &Mat<C64>, psi: &[C64]) -> Fim {
-        SensingSetup::fim(self, rs.as_ref(), psi).unwrap()
+        SensingModel::fim(self, rs.as_ref(), psi).unwrap()
     }
     fn n(&self) -> usize {
         self.irs_elements()

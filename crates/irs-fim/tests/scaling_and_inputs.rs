@@ -4,7 +4,9 @@
 mod common;
 use common::*;
 use faer::Mat;
-use irs_fim::{CrbKind, FimError, LinkParams, SensingAtBs, SensingAtIrs, SensingSetup, Upa, C64};
+use irs_fim::{
+    CrbKind, FimError, LinkParams, ReflectMaps, SensingAtBs, SensingAtIrs, SensingModel, Upa, C64,
+};
 use proptest::prelude::*;
 
 fn scaled_bs(s: &SensingAtBs, c: f64) -> SensingAtBs {
