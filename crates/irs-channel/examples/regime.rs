@@ -61,7 +61,7 @@ struct Eval {
 fn irs_power(setup: Setup, r: &Realization, irs: &IrsRealization, psi: &[C], rs: &Mat<C>) -> f64 {
     let g = &irs.g;
     let p = diag(psi);
-    let sr2 = r.noise_irs_w;
+    let sr2 = r.sigma_r2_w;
     let psi2: f64 = psi.iter().map(|x| x.norm_sqr()).sum();
     let t3 = tr(&(&p * g * rs * g.adjoint() * p.adjoint())).re;
     match setup {
@@ -98,12 +98,12 @@ fn evaluate(setup: Setup, r: &Realization, irs: &IrsRealization, psi: &[C], rs: 
             let m = r.m();
             let rw = Mat::from_fn(m, m, |i, k| {
                 if i == k {
-                    C::new(r.noise_bs_w, 0.0)
+                    C::new(r.sigma_b2_w, 0.0)
                 } else {
                     cz()
                 }
             }) + (g.transpose() * &p * p.adjoint() * g.conjugate())
-                * Scale(C::new(r.noise_irs_w, 0.0));
+                * Scale(C::new(r.sigma_r2_w, 0.0));
             let rwi = inv(&rw);
             let h = g.transpose() * &p * &a * a.transpose() * &p * g;
             let ct = g.transpose() * &p * (&at * a.transpose() + &a * at.transpose()) * &p * g;
@@ -128,10 +128,10 @@ fn evaluate(setup: Setup, r: &Realization, irs: &IrsRealization, psi: &[C], rs: 
             let abp = col(&ds_.da_dphi);
             let nb = ab.nrows();
             let tr_theta: f64 = psi.iter().map(|x| x.norm_sqr()).sum();
-            let k = r.noise_irs_w * tr_theta;
+            let k = r.sigma_r2_w * tr_theta;
             let rw = Mat::from_fn(nb, nb, |i, q| {
                 if i == q {
-                    C::new(r.noise_sensor_w, 0.0)
+                    C::new(r.sigma_s2_w, 0.0)
                 } else {
                     cz()
                 }

@@ -71,12 +71,13 @@ pub struct Realization {
     pub bs_array: Ula,
     /// Per-IRS data, in slot order.
     pub irs: Vec<IrsRealization>,
-    /// σ_r² in W (IRS amplification noise).
-    pub noise_irs_w: f64,
-    /// σ_b² in W (BS receiver noise per antenna).
-    pub noise_bs_w: f64,
-    /// σ_s² in W (sensor noise per sensor).
-    pub noise_sensor_w: f64,
+    /// σ_r² in W: IRS amplification noise per element (the scenario's `noise.irs`). The same name
+    /// (`sigma_r2_w`) as in `irs-fim`, `irs-design`'s record and `irs-estimate`.
+    pub sigma_r2_w: f64,
+    /// σ_b² in W: BS receiver noise per antenna (the scenario's `noise.bs`).
+    pub sigma_b2_w: f64,
+    /// σ_s² in W: sensor noise per IRS sensor (the scenario's `noise.sensor`).
+    pub sigma_s2_w: f64,
     /// T_c in symbols.
     pub t_c: usize,
     /// P_t in W.
@@ -153,9 +154,9 @@ impl Realization {
             realization: k,
             bs_array,
             irs,
-            noise_irs_w: scenario.noise.irs.watts(),
-            noise_bs_w: scenario.noise.bs.watts(),
-            noise_sensor_w: scenario.noise.sensor.watts(),
+            sigma_r2_w: scenario.noise.irs.watts(),
+            sigma_b2_w: scenario.noise.bs.watts(),
+            sigma_s2_w: scenario.noise.sensor.watts(),
             t_c: scenario.t_c,
             bs_power_w: scenario.bs_power_w,
             irs_power_w: scenario.irs_power_w,

@@ -142,7 +142,7 @@ fn channels_with_zeros_give_typed_outcomes() {
                 } else {
                     link_params(&r, l)
                 },
-                r.noise_bs_w,
+                r.sigma_b2_w,
             )
             .unwrap()
         })
@@ -167,7 +167,7 @@ fn channels_with_zeros_give_typed_outcomes() {
             SensingAtIrs::new(
                 zeroed(l, &|i, j| i == 1 || j == 2),
                 r.irs[l].sensor_array,
-                r.noise_sensor_w,
+                r.sigma_s2_w,
             )
             .unwrap()
         })

@@ -63,18 +63,18 @@ pub fn link_model(
     })?;
     let receiver = match setup {
         Setup::AtBs => Receiver::Bs {
-            sigma_b2_w: real.noise_bs_w,
+            sigma_b2_w: real.sigma_b2_w,
         },
         Setup::AtIrs => Receiver::IrsSensors {
             sensors: irs.sensor_array,
-            sigma_s2_w: real.noise_sensor_w,
+            sigma_s2_w: real.sigma_s2_w,
         },
     };
     LinkModel::new(
         irs.irs_array,
         irs.g.as_ref(),
         psi,
-        real.noise_irs_w,
+        real.sigma_r2_w,
         receiver,
     )
 }
@@ -110,16 +110,12 @@ pub fn fim_setup(
         theta_rad: irs.theta_rad,
         phi_rad: irs.phi_rad,
         beta: irs.beta,
-        sigma_r2_w: real.noise_irs_w,
+        sigma_r2_w: real.sigma_r2_w,
         snapshots: real.t_l(),
     };
     Ok(match setup {
-        Setup::AtBs => Box::new(SensingAtBs::new(link, real.noise_bs_w)?),
-        Setup::AtIrs => Box::new(SensingAtIrs::new(
-            link,
-            irs.sensor_array,
-            real.noise_sensor_w,
-        )?),
+        Setup::AtBs => Box::new(SensingAtBs::new(link, real.sigma_b2_w)?),
+        Setup::AtIrs => Box::new(SensingAtIrs::new(link, irs.sensor_array, real.sigma_s2_w)?),
     })
 }
 

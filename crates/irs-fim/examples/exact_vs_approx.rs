@@ -23,10 +23,10 @@ fn main() {
                 theta_rad: irs.theta_rad,
                 phi_rad: irs.phi_rad,
                 beta: irs.beta,
-                sigma_r2_w: re.noise_irs_w,
+                sigma_r2_w: re.sigma_r2_w,
                 snapshots: re.t_l(),
             };
-            let s = SensingAtBs::new(link, re.noise_bs_w).expect("valid link");
+            let s = SensingAtBs::new(link, re.sigma_b2_w).expect("valid link");
             let (m, n) = (s.bs_antennas(), s.irs_elements());
             for p_t in [1.0, 10.0] {
                 for beam in ["isotropic", "matched"] {

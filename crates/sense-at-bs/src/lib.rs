@@ -55,10 +55,10 @@ pub fn links(r: &Realization) -> Result<Vec<SensingAtBs>, SenseAtBsError> {
                 theta_rad: irs.theta_rad,
                 phi_rad: irs.phi_rad,
                 beta: irs.beta,
-                sigma_r2_w: r.noise_irs_w,
+                sigma_r2_w: r.sigma_r2_w,
                 snapshots: r.t_l(),
             };
-            SensingAtBs::new(link, r.noise_bs_w)
+            SensingAtBs::new(link, r.sigma_b2_w)
                 .map_err(|source| SenseAtBsError::Link { irs: l, source })
         })
         .collect()
@@ -80,8 +80,8 @@ pub fn optimize(
     let links = links(realization)?;
     let meta = SetupMeta {
         kind: SetupKind::SenseAtBs,
-        sigma_b2_w: realization.noise_bs_w,
-        sigma_s2_w: realization.noise_sensor_w,
+        sigma_b2_w: realization.sigma_b2_w,
+        sigma_s2_w: realization.sigma_s2_w,
         sensor_arrays: None,
     };
     Ok(irs_design::optimize(

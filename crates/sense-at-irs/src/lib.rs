@@ -56,10 +56,10 @@ pub fn links(r: &Realization) -> Result<Vec<SensingAtIrs>, SenseAtIrsError> {
                 theta_rad: irs.theta_rad,
                 phi_rad: irs.phi_rad,
                 beta: irs.beta,
-                sigma_r2_w: r.noise_irs_w,
+                sigma_r2_w: r.sigma_r2_w,
                 snapshots: r.t_l(),
             };
-            SensingAtIrs::new(link, irs.sensor_array, r.noise_sensor_w)
+            SensingAtIrs::new(link, irs.sensor_array, r.sigma_s2_w)
                 .map_err(|source| SenseAtIrsError::Link { irs: l, source })
         })
         .collect()
@@ -81,8 +81,8 @@ pub fn optimize(
     let links = links(realization)?;
     let meta = SetupMeta {
         kind: SetupKind::SenseAtIrs,
-        sigma_b2_w: realization.noise_bs_w,
-        sigma_s2_w: realization.noise_sensor_w,
+        sigma_b2_w: realization.sigma_b2_w,
+        sigma_s2_w: realization.sigma_s2_w,
         sensor_arrays: Some(
             realization
                 .irs

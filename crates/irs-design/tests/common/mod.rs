@@ -13,30 +13,28 @@ pub fn link_params(r: &Realization, l: usize) -> LinkParams {
         theta_rad: irs.theta_rad,
         phi_rad: irs.phi_rad,
         beta: irs.beta,
-        sigma_r2_w: r.noise_irs_w,
+        sigma_r2_w: r.sigma_r2_w,
         snapshots: r.t_l(),
     }
 }
 
 pub fn bs_links(r: &Realization) -> Vec<SensingAtBs> {
     (0..r.irs.len())
-        .map(|l| SensingAtBs::new(link_params(r, l), r.noise_bs_w).unwrap())
+        .map(|l| SensingAtBs::new(link_params(r, l), r.sigma_b2_w).unwrap())
         .collect()
 }
 
 pub fn irs_links(r: &Realization) -> Vec<SensingAtIrs> {
     (0..r.irs.len())
-        .map(|l| {
-            SensingAtIrs::new(link_params(r, l), r.irs[l].sensor_array, r.noise_sensor_w).unwrap()
-        })
+        .map(|l| SensingAtIrs::new(link_params(r, l), r.irs[l].sensor_array, r.sigma_s2_w).unwrap())
         .collect()
 }
 
 pub fn meta(kind: SetupKind, r: &Realization) -> SetupMeta {
     SetupMeta {
         kind,
-        sigma_b2_w: r.noise_bs_w,
-        sigma_s2_w: r.noise_sensor_w,
+        sigma_b2_w: r.sigma_b2_w,
+        sigma_s2_w: r.sigma_s2_w,
         sensor_arrays: (kind == SetupKind::SenseAtIrs).then(|| {
             r.irs
                 .iter()
