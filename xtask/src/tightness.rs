@@ -594,6 +594,7 @@ mod tests {
     #[test]
     fn optimized_source_returns_feasible_designs_whose_crb_matches_the_optimizer_record() {
         use irs_estimate::scenario::{angle_bound, fim_setup};
+        use irs_fim::SensingModel;
         let sc = Scenario::small();
         let real = Realization::new(&sc, 1).unwrap();
         let (p_t, p_s) = (1.0, 0.1);

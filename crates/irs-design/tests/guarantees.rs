@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use irs_channel::{Realization, Scenario};
 use irs_design::{optimize, Budgets, DesignRecord, Scheme, Settings, SetupKind, StepKind};
-use irs_fim::SensingModel;
+use irs_fim::{SensingModel, Setup};
 use proptest::prelude::*;
 
 fn check_guarantees<S: SensingModel>(links: &[S], rec: &DesignRecord, b: &Budgets, passive: bool) {
@@ -71,10 +71,10 @@ proptest! {
         let r = Realization::new(&Scenario::small(), seed).unwrap();
         let b = Budgets { p_t_w, p_s_w, a_max };
         let st = Settings { max_outer_iters: 4, ..Settings::default() };
-        let bs = bs_links(&r);
+        let bs = links(Setup::AtBs, &r);
         let rec = optimize(&bs, &meta(SetupKind::SenseAtBs, &r), &b, Scheme::Proposed, &st, seed).unwrap();
         check_guarantees(&bs, &rec, &b, false);
-        let irs = irs_links(&r);
+        let irs = links(Setup::AtIrs, &r);
         let rec = optimize(&irs, &meta(SetupKind::SenseAtIrs, &r), &b, Scheme::Proposed, &st, seed).unwrap();
         check_guarantees(&irs, &rec, &b, false);
     }
@@ -84,7 +84,7 @@ proptest! {
 fn benchmarks_are_feasible_too() {
     let r = Realization::new(&Scenario::small(), 11).unwrap();
     let b = budgets(&r);
-    let irs = irs_links(&r);
+    let irs = links(Setup::AtIrs, &r);
     for scheme in [Scheme::TransmitOnly, Scheme::ReflectOnly, Scheme::Isotropic] {
         let rec = optimize(
             &irs,
@@ -115,7 +115,7 @@ fn benchmarks_are_feasible_too() {
 fn same_seed_gives_identical_records_for_any_thread_count_and_json_round_trips() {
     let r = Realization::new(&Scenario::small(), 4).unwrap();
     let b = budgets(&r);
-    let bs = bs_links(&r);
+    let bs = links(Setup::AtBs, &r);
     let run = |threads: usize| {
         let st = Settings {
             threads,

@@ -7,7 +7,7 @@ use common::*;
 use faer::{c64, Mat};
 use irs_channel::{Realization, Scenario};
 use irs_design::{optimize, Budgets, DesignError, Scheme, Settings, SetupKind};
-use irs_fim::{SensingAtBs, SensingAtIrs};
+use irs_fim::{LinkParams, SensingAtBs, SensingAtIrs, Setup};
 
 fn both(r: &Realization, b: &Budgets, scheme: Scheme) -> [Result<f64, DesignError>; 2] {
     let st = Settings {
@@ -16,7 +16,7 @@ fn both(r: &Realization, b: &Budgets, scheme: Scheme) -> [Result<f64, DesignErro
     };
     [
         optimize(
-            &bs_links(r),
+            &links(Setup::AtBs, r),
             &meta(SetupKind::SenseAtBs, r),
             b,
             scheme,
@@ -25,7 +25,7 @@ fn both(r: &Realization, b: &Budgets, scheme: Scheme) -> [Result<f64, DesignErro
         )
         .map(|x| x.max_crb_rad2),
         optimize(
-            &irs_links(r),
+            &links(Setup::AtIrs, r),
             &meta(SetupKind::SenseAtIrs, r),
             b,
             scheme,
@@ -119,7 +119,7 @@ fn channels_with_zeros_give_typed_outcomes() {
     let r = Realization::new(&Scenario::small(), 1).unwrap();
     let b = budgets(&r);
     let zeroed = |l: usize, f: &dyn Fn(usize, usize) -> bool| {
-        let mut p = link_params(&r, l);
+        let mut p = LinkParams::from_realization(&r, l).unwrap();
         p.g = Mat::from_fn(p.g.nrows(), p.g.ncols(), |i, j| {
             if f(i, j) {
                 c64::new(0.0, 0.0)
@@ -140,7 +140,7 @@ fn channels_with_zeros_give_typed_outcomes() {
                 if l == 1 {
                     zeroed(l, &|_, _| true)
                 } else {
-                    link_params(&r, l)
+                    LinkParams::from_realization(&r, l).unwrap()
                 },
                 r.sigma_b2_w,
             )
@@ -192,7 +192,7 @@ fn invalid_settings_are_rejected_with_the_field_name() {
         ..Settings::default()
     };
     match optimize(
-        &bs_links(&r),
+        &links(Setup::AtBs, &r),
         &meta(SetupKind::SenseAtBs, &r),
         &budgets(&r),
         Scheme::Proposed,
@@ -216,7 +216,7 @@ fn failed_sdp_is_retried_once_with_fallback_settings_and_the_run_ends_gracefully
         st.sdp.max_iter = 1;
         st.sdp.retry_on_failure = retry;
         let rec = optimize(
-            &bs_links(&r),
+            &links(Setup::AtBs, &r),
             &meta(SetupKind::SenseAtBs, &r),
             &b,
             Scheme::Proposed,

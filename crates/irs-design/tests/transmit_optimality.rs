@@ -8,7 +8,7 @@ use common::*;
 use faer::{c64, Mat, Side};
 use irs_channel::{Realization, Scenario};
 use irs_design::{optimal_transmit, Budgets, Settings};
-use irs_fim::{SensingModel, TransmitMaps};
+use irs_fim::{SensingModel, Setup, TransmitMaps};
 use proptest::prelude::*;
 
 fn phases(n: usize, amp: f64, k: u64) -> Vec<c64> {
@@ -32,7 +32,7 @@ fn single_antenna_transmit_step_matches_its_closed_form() {
     let sc = Scenario::with_array_sizes(1, 2);
     for seed in [1u64, 2] {
         let r = Realization::new(&sc, seed).unwrap();
-        let links: Vec<_> = irs_links(&r)
+        let links: Vec<_> = links(Setup::AtIrs, &r)
             .iter()
             .map(|k| k.without_irs_noise().unwrap())
             .collect();
@@ -180,8 +180,8 @@ fn transmit_step_matches_projected_gradient_for_one_irs() {
         a_max: 8.0,
     };
     let psi = vec![phases(4, 3.0, 1)];
-    let bs = bs_links(&r);
-    let irs = irs_links(&r);
+    let bs = links(Setup::AtBs, &r);
+    let irs = links(Setup::AtIrs, &r);
     let cases: [(&str, &dyn TransmitMaps); 2] = [("at BS", &bs[0]), ("at IRS", &irs[0])];
     for (name, link) in cases {
         let map = link.fim_affine_in_rs(&psi[0]).unwrap();
@@ -233,12 +233,12 @@ fn reduced_vs_full(m: usize, side: usize, seed: u64, psi_seed: u64) -> [(f64, f6
     };
     [
         pair(
-            optimal_transmit(&bs_links(&r), &psi, &b, false, &red).unwrap(),
-            optimal_transmit(&bs_links(&r), &psi, &b, false, &full).unwrap(),
+            optimal_transmit(&links(Setup::AtBs, &r), &psi, &b, false, &red).unwrap(),
+            optimal_transmit(&links(Setup::AtBs, &r), &psi, &b, false, &full).unwrap(),
         ),
         pair(
-            optimal_transmit(&irs_links(&r), &psi, &b, false, &red).unwrap(),
-            optimal_transmit(&irs_links(&r), &psi, &b, false, &full).unwrap(),
+            optimal_transmit(&links(Setup::AtIrs, &r), &psi, &b, false, &red).unwrap(),
+            optimal_transmit(&links(Setup::AtIrs, &r), &psi, &b, false, &full).unwrap(),
         ),
     ]
 }
@@ -294,20 +294,20 @@ fn column_generation_matches_the_row_space_sdp_when_both_budgets_bind() {
             // binds for at least one IRS.
             let run = |b: &Budgets, s: &Settings| {
                 if is_bs {
-                    optimal_transmit(&bs_links(&r), &psi, b, false, s).unwrap()
+                    optimal_transmit(&links(Setup::AtBs, &r), &psi, b, false, s).unwrap()
                 } else {
-                    optimal_transmit(&irs_links(&r), &psi, b, false, s).unwrap()
+                    optimal_transmit(&links(Setup::AtIrs, &r), &psi, b, false, s).unwrap()
                 }
             };
             let power = |b: &Budgets, res: &irs_design::TransmitResult| -> Vec<f64> {
                 (0..2)
                     .map(|l| {
                         if is_bs {
-                            bs_links(&r)[l]
+                            links(Setup::AtBs, &r)[l]
                                 .irs_power_w(res.r_s[l].as_ref(), &psi[l])
                                 .unwrap()
                         } else {
-                            irs_links(&r)[l]
+                            links(Setup::AtIrs, &r)[l]
                                 .irs_power_w(res.r_s[l].as_ref(), &psi[l])
                                 .unwrap()
                         }

@@ -22,5 +22,5 @@ pub use crb::{bound_from_fim, fim, AngleBound};
 pub use localize::{localize, position_crb, Bearing, IrsPose, LocalizeOptions, PositionEstimate};
 pub mod scenario;
 pub mod tightness;
-pub use scenario::Setup;
+pub use irs_fim::Setup;
 pub use tightness::{DesignSource, IsotropicDesign, TightnessConfig, TightnessReport};

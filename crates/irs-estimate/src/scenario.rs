@@ -8,35 +8,8 @@ use crate::model::{LinkModel, Receiver, Target};
 use crate::waveform::{complex_gaussian, rng_for, Stream};
 use faer::{Mat, MatRef};
 use irs_channel::{Realization, Scenario};
-use irs_fim::{LinkParams, SensingAtBs, SensingAtIrs, SensingModel};
+use irs_fim::{SensingLink, SensingModel, Setup};
 use num_complex::Complex64 as C64;
-use serde::{Deserialize, Serialize};
-
-/// The two sensing set-ups of the paper.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Setup {
-    /// Section III: echoes received at the BS.
-    AtBs,
-    /// Section IV: echoes received by each IRS's dedicated sensors.
-    AtIrs,
-}
-
-impl Setup {
-    /// Short label for files and plots.
-    pub fn label(&self) -> &'static str {
-        match self {
-            Setup::AtBs => "sensing at BS",
-            Setup::AtIrs => "sensing at IRSs",
-        }
-    }
-    /// Short identifier for file names.
-    pub fn id(&self) -> &'static str {
-        match self {
-            Setup::AtBs => "bs",
-            Setup::AtIrs => "irs",
-        }
-    }
-}
 
 /// The pose of IRS `l` of a scenario, in `irs-channel`'s convention (n = h × v).
 pub fn irs_pose(scenario: &Scenario, l: usize) -> Result<IrsPose, EstimateError> {
@@ -93,30 +66,9 @@ pub fn target(real: &Realization, l: usize) -> Result<Target, EstimateError> {
     })
 }
 
-/// `irs-fim`'s set-up object for IRS `l`.
-pub fn fim_setup(
-    real: &Realization,
-    l: usize,
-    setup: Setup,
-) -> Result<Box<dyn SensingModel>, EstimateError> {
-    let irs = real.irs.get(l).ok_or(EstimateError::InvalidValue {
-        field: "irs index",
-        value: l as f64,
-        reason: "no such IRS in the realization",
-    })?;
-    let link = LinkParams {
-        g: irs.g.clone(),
-        irs: irs.irs_array,
-        theta_rad: irs.theta_rad,
-        phi_rad: irs.phi_rad,
-        beta: irs.beta,
-        sigma_r2_w: real.sigma_r2_w,
-        snapshots: real.t_l(),
-    };
-    Ok(match setup {
-        Setup::AtBs => Box::new(SensingAtBs::new(link, real.sigma_b2_w)?),
-        Setup::AtIrs => Box::new(SensingAtIrs::new(link, irs.sensor_array, real.sigma_s2_w)?),
-    })
+/// `irs-fim`'s link of IRS `l` for the given set-up (its closed-form FIM and IRS power).
+pub fn fim_setup(real: &Realization, l: usize, setup: Setup) -> Result<SensingLink, EstimateError> {
+    SensingLink::new(setup, real, l).map_err(|e| EstimateError::from(e.source))
 }
 
 /// The CRBs of IRS `l` under design (R_s, ψ) from `irs-fim`'s closed forms (Propositions 1–2).

@@ -7,11 +7,12 @@ use crate::echo::{simulate_echo, EchoOptions};
 use crate::error::EstimateError;
 use crate::localize::{localize, position_crb, Bearing, LocalizeOptions};
 use crate::scenario::{
-    angle_bound, feasible_random_psi, irs_pose, isotropic_rs, link_model, target, Setup,
+    angle_bound, feasible_random_psi, irs_pose, isotropic_rs, link_model, target,
 };
 use crate::waveform::waveform;
 use faer::Mat;
 use irs_channel::{Realization, Scenario};
+use irs_fim::Setup;
 use num_complex::Complex64 as C64;
 use serde::{Deserialize, Serialize};
 use std::path::Path;

@@ -7,6 +7,7 @@ use irs_estimate::scenario::{
 };
 use irs_estimate::tightness::{run, IsotropicDesign, TightnessConfig};
 use irs_estimate::{fim, Setup};
+use irs_fim::SensingModel;
 
 #[test]
 fn generic_fim_matches_irs_fim_closed_forms_on_the_default_scenario() {

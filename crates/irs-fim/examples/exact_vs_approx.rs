@@ -16,16 +16,8 @@ fn main() {
     let mut worst: f64 = 0.0;
     for seed in 0..4u64 {
         let re = Realization::new(&scenario, seed).expect("default scenario is valid");
-        for (l, irs) in re.irs.iter().enumerate() {
-            let link = LinkParams {
-                g: irs.g.clone(),
-                irs: irs.irs_array,
-                theta_rad: irs.theta_rad,
-                phi_rad: irs.phi_rad,
-                beta: irs.beta,
-                sigma_r2_w: re.sigma_r2_w,
-                snapshots: re.t_l(),
-            };
+        for l in 0..re.irs.len() {
+            let link = LinkParams::from_realization(&re, l).expect("IRS l exists");
             let s = SensingAtBs::new(link, re.sigma_b2_w).expect("valid link");
             let (m, n) = (s.bs_antennas(), s.irs_elements());
             for p_t in [1.0, 10.0] {

@@ -32,6 +32,7 @@ pub mod generic;
 mod link;
 mod power;
 mod rank_one;
+mod sensing_link;
 mod setup;
 mod terms;
 mod util;
@@ -43,6 +44,7 @@ pub use error::FimError;
 pub use fim::{CrbKind, Fim, BETA_IM, BETA_RE, PHI, THETA};
 pub use link::LinkParams;
 pub use power::{bs_power_w, ConvexPowerBound, PowerInTheta, PowerProduct};
+pub use sensing_link::{LinkError, SensingLink, Setup};
 pub use setup::{ReflectMaps, SensingModel, TransmitMaps};
 pub use terms::LemmaTerms;
 

@@ -3,31 +3,11 @@
 
 use irs_channel::Realization;
 use irs_design::{ArraySpec, Budgets, SetupKind, SetupMeta};
-use irs_fim::{LinkParams, SensingAtBs, SensingAtIrs};
+use irs_fim::{SensingLink, Setup};
 
-pub fn link_params(r: &Realization, l: usize) -> LinkParams {
-    let irs = &r.irs[l];
-    LinkParams {
-        g: irs.g.clone(),
-        irs: irs.irs_array,
-        theta_rad: irs.theta_rad,
-        phi_rad: irs.phi_rad,
-        beta: irs.beta,
-        sigma_r2_w: r.sigma_r2_w,
-        snapshots: r.t_l(),
-    }
-}
-
-pub fn bs_links(r: &Realization) -> Vec<SensingAtBs> {
-    (0..r.irs.len())
-        .map(|l| SensingAtBs::new(link_params(r, l), r.sigma_b2_w).unwrap())
-        .collect()
-}
-
-pub fn irs_links(r: &Realization) -> Vec<SensingAtIrs> {
-    (0..r.irs.len())
-        .map(|l| SensingAtIrs::new(link_params(r, l), r.irs[l].sensor_array, r.sigma_s2_w).unwrap())
-        .collect()
+/// The links of every IRS of `r` for `setup` (the adapter of irs-fim).
+pub fn links(setup: Setup, r: &Realization) -> Vec<SensingLink> {
+    SensingLink::all(setup, r).unwrap()
 }
 
 pub fn meta(kind: SetupKind, r: &Realization) -> SetupMeta {
