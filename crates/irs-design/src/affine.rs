@@ -4,7 +4,7 @@
 
 use faer::{c64, Mat, MatRef, Side};
 
-use crate::DesignError;
+use crate::StepError;
 
 /// The 10 upper-triangle index pairs (p ≤ q) of a symmetric 4×4 matrix, in row-major order.
 pub const UPPER: [(usize, usize); 10] = [
@@ -102,10 +102,10 @@ impl AffineFim {
 }
 
 /// Hermitian PSD square root `U diag(√max(λ,0)) Uᴴ` of a Hermitian matrix (eqs. 27 / 49 use Θ*^{1/2}).
-pub fn hermitian_sqrt(theta: MatRef<'_, c64>) -> Result<Mat<c64>, DesignError> {
+pub(crate) fn hermitian_sqrt(theta: MatRef<'_, c64>) -> Result<Mat<c64>, StepError> {
     let evd = theta
         .self_adjoint_eigen(Side::Lower)
-        .map_err(|_| DesignError::Linalg {
+        .map_err(|_| StepError::Linalg {
             what: "eigendecomposition of the SDR solution Θ* did not converge",
         })?;
     let u = evd.U();
@@ -124,7 +124,7 @@ pub fn hermitian_sqrt(theta: MatRef<'_, c64>) -> Result<Mat<c64>, DesignError> {
 /// An orthonormal basis V (n×r) of the sum of the ranges of the given Hermitian n×n matrices, from the
 /// eigendecomposition of `Σ_k K_k² / ‖K_k‖_F²`; eigenvalues below `rel_tol·λ_max` are dropped. `r = 0` when all
 /// matrices vanish.
-pub fn common_range(mats: &[MatRef<'_, c64>], rel_tol: f64) -> Result<Mat<c64>, DesignError> {
+pub(crate) fn common_range(mats: &[MatRef<'_, c64>], rel_tol: f64) -> Result<Mat<c64>, StepError> {
     let n = mats.first().map_or(0, |m| m.nrows());
     let mut gram = Mat::<c64>::zeros(n, n);
     for k in mats {
@@ -138,11 +138,11 @@ pub fn common_range(mats: &[MatRef<'_, c64>], rel_tol: f64) -> Result<Mat<c64>, 
 }
 
 /// Orthonormal basis of the range of a PSD matrix (eigenvalues above `rel_tol·λ_max`).
-pub fn range_of_psd(p: MatRef<'_, c64>, rel_tol: f64) -> Result<Mat<c64>, DesignError> {
+pub(crate) fn range_of_psd(p: MatRef<'_, c64>, rel_tol: f64) -> Result<Mat<c64>, StepError> {
     let n = p.nrows();
     let evd = p
         .self_adjoint_eigen(Side::Lower)
-        .map_err(|_| DesignError::Linalg {
+        .map_err(|_| StepError::Linalg {
             what: "eigendecomposition for the subspace reduction did not converge",
         })?;
     let s = evd.S().column_vector();
@@ -157,8 +157,8 @@ pub fn range_of_psd(p: MatRef<'_, c64>, rel_tol: f64) -> Result<Mat<c64>, Design
 
 /// An orthonormal basis of the row space of `a` (r×m → m×rank), from a thin SVD, singular values below
 /// `rel_tol·σ_max` dropped.
-pub fn row_space(a: MatRef<'_, c64>, rel_tol: f64) -> Result<Mat<c64>, DesignError> {
-    let svd = a.thin_svd().map_err(|_| DesignError::Linalg {
+pub(crate) fn row_space(a: MatRef<'_, c64>, rel_tol: f64) -> Result<Mat<c64>, StepError> {
+    let svd = a.thin_svd().map_err(|_| StepError::Linalg {
         what: "SVD for the subspace reduction did not converge",
     })?;
     let s = svd.S().column_vector();

@@ -16,7 +16,7 @@ use crate::reflect::{crb_kind, reflect_irs, true_crb, true_power};
 use crate::rng::{random_phase, stream, Purpose};
 use crate::settings::{Budgets, FeasibleInit, Objective, PsiInit, Scheme, Settings};
 use crate::transmit::{irs_data, solve_transmit, trace_re};
-use crate::DesignError;
+use crate::{DesignError, StepError};
 
 /// What the driver cannot read from the links themselves: the set-up kind and its receiver.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,12 +45,6 @@ impl State {
     }
 }
 
-fn fim_err(e: irs_fim::FimError) -> DesignError {
-    DesignError::InvalidData {
-        what: e.to_string(),
-    }
-}
-
 /// Runs one scheme on the links `links` (one per IRS, all with the same M) and returns the design record.
 ///
 /// - `links[l]`: IRS l's link of either set-up (irs-fim's [`SensingModel`], [`TransmitMaps`] and [`ReflectMaps`]);
@@ -70,30 +64,33 @@ pub fn optimize<S: TransmitMaps + ReflectMaps>(
 ) -> Result<DesignRecord, DesignError> {
     budgets.validate()?;
     settings.validate()?;
-    if links.is_empty() {
-        return Err(DesignError::InvalidData {
-            what: "no IRS link".into(),
-        });
-    }
-    let m = links[0].bs_antennas();
-    if let Some(l) = links.iter().position(|k| k.bs_antennas() != m) {
-        return Err(DesignError::InvalidData {
-            what: format!(
-                "IRS {l} has {} BS antennas, IRS 0 has {m}",
-                links[l].bs_antennas()
-            ),
-        });
-    }
+    check_links(links)?;
     if scheme.is_passive() {
         let passive: Vec<S> = links
             .iter()
-            .map(|k| k.without_irs_noise())
-            .collect::<Result<_, _>>()
-            .map_err(fim_err)?;
+            .enumerate()
+            .map(|(irs, k)| {
+                k.without_irs_noise()
+                    .map_err(|source| DesignError::Link { irs, source })
+            })
+            .collect::<Result<_, _>>()?;
         run(&passive, meta, budgets, scheme, settings, seed)
     } else {
         run(links, meta, budgets, scheme, settings, seed)
     }
+}
+
+/// The number of BS antennas M shared by every link (at least one link).
+fn check_links<S: SensingModel>(links: &[S]) -> Result<usize, DesignError> {
+    let m = links.first().ok_or(DesignError::NoLinks)?.bs_antennas();
+    if let Some(irs) = links.iter().position(|k| k.bs_antennas() != m) {
+        return Err(DesignError::AntennaMismatch {
+            irs,
+            antennas: links[irs].bs_antennas(),
+            expected: m,
+        });
+    }
+    Ok(m)
 }
 
 fn initial_psi<S: SensingModel>(
@@ -219,13 +216,17 @@ fn run<S: TransmitMaps + ReflectMaps>(
             let (rec, fail) = transmit_step(links, &mut state, budgets, passive, settings, 1);
             history.push(rec);
             outer_iterations = 1;
-            fail.unwrap_or(Termination::SingleStep)
+            fail.map_or(Termination::SingleStep, |e| {
+                Termination::solver_failure(StepKind::Transmit, None, &e)
+            })
         }
         Scheme::ReflectOnly => {
             let (rec, fail) = reflect_step(links, &mut state, budgets, passive, settings, seed, 1);
             history.push(rec);
             outer_iterations = 1;
-            fail.unwrap_or(Termination::SingleStep)
+            fail.map_or(Termination::SingleStep, |(l, e)| {
+                Termination::solver_failure(StepKind::Reflect, Some(l), &e)
+            })
         }
         Scheme::Proposed | Scheme::Passive => {
             let mut term = Termination::IterationCap;
@@ -234,8 +235,8 @@ fn run<S: TransmitMaps + ReflectMaps>(
                 let start = state.max_crb();
                 let (rec, fail) = transmit_step(links, &mut state, budgets, passive, settings, k);
                 history.push(rec);
-                if let Some(f) = fail {
-                    term = f;
+                if let Some(e) = fail {
+                    term = Termination::solver_failure(StepKind::Transmit, None, &e);
                     break;
                 }
                 let (rec, fail) =
@@ -245,8 +246,8 @@ fn run<S: TransmitMaps + ReflectMaps>(
                 // reflect step would differ. Stopping here is recorded as such, not as convergence.
                 let psi_unchanged = rec.reflect.iter().all(|r| !r.accepted);
                 history.push(rec);
-                if let Some(f) = fail {
-                    term = f;
+                if let Some((l, e)) = fail {
+                    term = Termination::solver_failure(StepKind::Reflect, Some(l), &e);
                     break;
                 }
                 let rel = (start - state.max_crb()) / start;
@@ -289,7 +290,7 @@ fn transmit_step<S: TransmitMaps>(
     passive: bool,
     settings: &Settings,
     outer_iter: usize,
-) -> (StepRecord, Option<Termination>) {
+) -> (StepRecord, Option<StepError>) {
     let t0 = Instant::now();
     let before = state.max_crb();
     let mut rec = StepRecord {
@@ -303,19 +304,15 @@ fn transmit_step<S: TransmitMaps>(
         reflect: Vec::new(),
         wall_time_s: 0.0,
     };
-    let fail = |reason: String| Termination::SolverFailure {
-        step: StepKind::Transmit,
-        irs: None,
-        reason,
-    };
     let mut data = Vec::with_capacity(links.len());
     for (link, psi) in links.iter().zip(&state.psi) {
         let prepared = (|| {
-            let fim = link.fim_affine_in_rs(psi).map_err(fim_err)?;
+            let model = StepError::model("invalid problem data");
+            let fim = link.fim_affine_in_rs(psi).map_err(&model)?;
             let power = if passive {
                 None
             } else {
-                Some(link.irs_power_affine_in_rs(psi).map_err(fim_err)?)
+                Some(link.irs_power_affine_in_rs(psi).map_err(&model)?)
             };
             irs_data(
                 &fim,
@@ -330,7 +327,7 @@ fn transmit_step<S: TransmitMaps>(
             Ok(d) => data.push(d),
             Err(e) => {
                 rec.wall_time_s = t0.elapsed().as_secs_f64();
-                return (rec, Some(fail(e.to_string())));
+                return (rec, Some(e));
             }
         }
     }
@@ -352,7 +349,7 @@ fn transmit_step<S: TransmitMaps>(
         Ok(sol) => sol,
         Err(e) => {
             rec.wall_time_s = t0.elapsed().as_secs_f64();
-            return (rec, Some(fail(e)));
+            return (rec, Some(e));
         }
     };
     let crb: Vec<f64> = links
@@ -383,7 +380,7 @@ fn reflect_step<S: ReflectMaps>(
     settings: &Settings,
     seed: u64,
     outer_iter: usize,
-) -> (StepRecord, Option<Termination>) {
+) -> (StepRecord, Option<(usize, StepError)>) {
     let t0 = Instant::now();
     let before = state.max_crb();
     let outcomes = map_indexed(links.len(), settings.threads, |l| {
@@ -422,13 +419,7 @@ fn reflect_step<S: ReflectMaps>(
             rec.accepted = true;
         }
         if failure.is_none() {
-            if let Some(f) = o.failure {
-                failure = Some(Termination::SolverFailure {
-                    step: StepKind::Reflect,
-                    irs: Some(l),
-                    reason: f,
-                });
-            }
+            failure = o.failure.map(|e| (l, e));
         }
         rec.sdp.extend(o.sdp);
         rec.reflect.push(o.record);
@@ -532,7 +523,7 @@ pub struct TransmitResult {
 
 /// The transmit step alone (P2.1 / P5.1) for fixed reflection vectors `psi[l]` (length N each): the globally
 /// optimal {R_s,l} for fixed Ψ. `passive` drops the IRS budgets (and should be used with σ_r = 0 links).
-/// A solver failure is returned as [`DesignError::InvalidData`] carrying the solver's message.
+/// A solver failure is returned as [`DesignError::Step`] carrying the typed [`StepError`].
 pub fn optimal_transmit<S: TransmitMaps>(
     links: &[S],
     psi: &[Vec<c64>],
@@ -542,24 +533,30 @@ pub fn optimal_transmit<S: TransmitMaps>(
 ) -> Result<TransmitResult, DesignError> {
     budgets.validate()?;
     settings.validate()?;
-    if links.len() != psi.len() || links.is_empty() {
-        return Err(DesignError::InvalidData {
-            what: format!("{} links but {} reflection vectors", links.len(), psi.len()),
+    let m = check_links(links)?;
+    if links.len() != psi.len() {
+        return Err(DesignError::PsiCount {
+            links: links.len(),
+            psi: psi.len(),
         });
     }
-    let m = links[0].bs_antennas();
     let mut state = State {
         r_s: vec![Mat::zeros(m, m); links.len()],
         psi: psi.to_vec(),
         crb: vec![f64::INFINITY; links.len()],
     };
     let (rec, fail) = transmit_step(links, &mut state, budgets, passive, settings, 1);
-    if let Some(Termination::SolverFailure { reason, .. }) = fail {
-        return Err(DesignError::InvalidData { what: reason });
+    if let Some(source) = fail {
+        return Err(DesignError::Step {
+            step: StepKind::Transmit,
+            source,
+        });
     }
-    let sdp = rec.sdp.into_iter().next().ok_or(DesignError::InvalidData {
-        what: "transmit step produced no SDP".into(),
-    })?;
+    let sdp = rec
+        .sdp
+        .into_iter()
+        .next()
+        .expect("a transmit step that did not fail has solved its SDP");
     Ok(TransmitResult {
         max_crb_rad2: state.max_crb(),
         r_s: state.r_s,

@@ -22,6 +22,7 @@
 
 mod affine;
 mod driver;
+mod error;
 mod par;
 mod randomization;
 mod record;
@@ -31,13 +32,11 @@ mod scaling;
 mod settings;
 mod transmit;
 
-pub use affine::{
-    common_range, hermitian_sqrt, range_of_psd, re_trace_product, row_space, AffineFim, AffineHerm,
-    UPPER,
-};
+pub use affine::{re_trace_product, AffineFim, AffineHerm, UPPER};
 pub use driver::{
     optimal_reflect, optimal_transmit, optimize, ReflectResult, SetupMeta, TransmitResult,
 };
+pub use error::{DesignError, StepError};
 pub use record::{
     ArraySpec, CMat, DesignRecord, IrsDesign, IrsInputs, ProblemInputs, ReflectIrsRecord, SdpSolve,
     SetupKind, StepKind, StepRecord, Termination, SCHEMA_VERSION,
@@ -45,56 +44,3 @@ pub use record::{
 pub use settings::{
     Budgets, FimScalingKind, KktSolver, Objective, PsiInit, Scheme, SdpOptions, Settings,
 };
-
-/// Errors of the optimizers. `Err` means no design exists; a solver failure after a first design exists is an
-/// `Ok` record with [`Termination::SolverFailure`].
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum DesignError {
-    /// A budget is out of range.
-    #[error("budget `{field}` = {value}: {reason}")]
-    InvalidBudget {
-        /// Field name (`p_t_w`, `p_s_w`, `a_max`).
-        field: &'static str,
-        /// The rejected value.
-        value: f64,
-        /// What is required.
-        reason: &'static str,
-    },
-    /// A setting is out of range.
-    #[error("setting `{field}`: {reason}")]
-    InvalidSetting {
-        /// Field name.
-        field: &'static str,
-        /// What is required.
-        reason: &'static str,
-    },
-    /// The IRS budget is below the power its amplifier noise alone draws at unit gain (|ψ_n| = 1), so an active
-    /// IRS cannot even pass the signal through (e.g. 2σ_r² N for eq. (8)).
-    #[error("IRS {irs}: budget p_s_w = {p_s_w} W is below the amplifier-noise floor {floor_w} W at unit gain")]
-    IrsBudgetBelowNoiseFloor {
-        /// IRS index.
-        irs: usize,
-        /// The budget, W.
-        p_s_w: f64,
-        /// Noise-only IRS power at |ψ_n| = 1 and R_s = 0, W.
-        floor_w: f64,
-    },
-    /// No design gives IRS `irs` a finite CRB (e.g. a zero channel): the FIM is singular for every R_s.
-    #[error("IRS {irs}: the FIM is singular for every transmit covariance (no information, e.g. a zero channel)")]
-    NoInformation {
-        /// IRS index.
-        irs: usize,
-    },
-    /// The problem data are inconsistent (sizes, non-finite values).
-    #[error("invalid problem data: {what}")]
-    InvalidData {
-        /// What is wrong.
-        what: String,
-    },
-    /// A dense factorisation failed.
-    #[error("linear algebra failure: {what}")]
-    Linalg {
-        /// Which one.
-        what: &'static str,
-    },
-}

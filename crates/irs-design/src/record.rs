@@ -273,6 +273,21 @@ pub enum Termination {
     },
 }
 
+impl Termination {
+    /// The termination of a run whose `step` (of IRS `irs`, reflect steps) failed with `error`.
+    pub(crate) fn solver_failure(
+        step: StepKind,
+        irs: Option<usize>,
+        error: &crate::StepError,
+    ) -> Termination {
+        Termination::SolverFailure {
+            step,
+            irs,
+            reason: error.to_string(),
+        }
+    }
+}
+
 /// The answer of a run: the design, its true figures of merit, its history and all its inputs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -18,6 +18,7 @@ use crate::record::{ReflectIrsRecord, SdpSolve};
 use crate::scaling::FimScaling;
 use crate::settings::{Objective, Settings};
 use crate::transmit::{hermitize, objective_indices, psd_part, solve_sdp};
+use crate::StepError;
 
 /// Step sizes tried along Θ + γ(Θ̂ − Θ) after each SDR, in order.
 const SCA_STEPS: [f64; 4] = [1.0, 0.5, 0.25, 0.125];
@@ -33,8 +34,8 @@ pub(crate) struct ReflectOutcome {
     pub record: ReflectIrsRecord,
     /// The SDPs solved.
     pub sdp: Vec<SdpSolve>,
-    /// An SDP failure message, if one occurred (the run ends after this step).
-    pub failure: Option<String>,
+    /// Why the SCA ended early, if it did (the run ends after this step).
+    pub failure: Option<StepError>,
 }
 
 pub(crate) fn crb_kind(o: Objective) -> CrbKind {
@@ -92,48 +93,38 @@ fn solve_sdr(
     p_s_w: f64,
     settings: &Settings,
     rec: &mut SdpSolve,
-) -> Result<(Mat<c64>, f64), String> {
+) -> Result<(Mat<c64>, f64), StepError> {
     let n = fim.dim();
     let unit = amp * amp;
     let factor = scaling.objective_scale();
     let mut model = Model::new();
     let t = model.scalar("t");
-    let th = model
-        .hermitian_psd("Theta_hat", n)
-        .map_err(|e| e.to_string())?;
+    let th = model.hermitian_psd("Theta_hat", n)?;
     let ones = vec![1.0; n];
     if passive {
         // Passive IRS: |ψ_n| = 1, i.e. diag Θ = 1.
-        model
-            .diag_bounds("unit_modulus", &th, Some(&ones), Some(&ones))
-            .map_err(|e| e.to_string())?;
+        model.diag_bounds("unit_modulus", &th, Some(&ones), Some(&ones))?;
     } else {
         // (26b): [Θ]_nn ≤ a_max², i.e. diag Θ̂ ≤ 1.
-        model
-            .diag_bounds("amplitude", &th, None, Some(&ones))
-            .map_err(|e| e.to_string())?;
+        model.diag_bounds("amplitude", &th, None, Some(&ones))?;
     }
     if let Some(pw) = power {
         let k = Mat::from_fn(n, n, |i, j| pw.k[(i, j)] * (unit / p_s_w));
-        model
-            .le("irs_power", th.re_tr(k.as_ref()) + pw.c / p_s_w, 1.0)
-            .map_err(|e| e.to_string())?;
+        model.le("irs_power", th.re_tr(k.as_ref()) + pw.c / p_s_w, 1.0)?;
     }
     let fm = scaling.expr(fim, &th, unit);
-    model
-        .quad_trace_inv_le_with(
-            "crb",
-            &fm,
-            &scaling.columns(factor),
-            t,
-            TraceInvOptions::default(),
-        )
-        .map_err(|e| e.to_string())?;
-    model.minimize(t).map_err(|e| e.to_string())?;
-    let sol = solve_sdp(&model, &settings.sdp, rec).map_err(|e| e.to_string())?;
+    model.quad_trace_inv_le_with(
+        "crb",
+        &fm,
+        &scaling.columns(factor),
+        t,
+        TraceInvOptions::default(),
+    )?;
+    model.minimize(t)?;
+    let sol = solve_sdp(&model, &settings.sdp, rec)?;
     rec.status = format!("{:?}", sol.status);
-    let th_val = sol.hermitian(&th).map_err(|e| e.to_string())?;
-    let th_val = psd_part(th_val.as_ref()).map_err(|e| e.to_string())?;
+    let th_val = sol.hermitian(&th)?;
+    let th_val = psd_part(th_val.as_ref())?;
     let theta = hermitize((th_val * faer::Scale(c64::new(unit, 0.0))).as_ref());
     Ok((theta, factor * sol.objective))
 }
@@ -167,11 +158,11 @@ pub(crate) fn reflect_irs<S: ReflectMaps>(
         failure: None,
     };
     let keep =
-        |record: ReflectIrsRecord, sdp: Vec<SdpSolve>, failure: Option<String>| ReflectOutcome {
+        |record: ReflectIrsRecord, sdp: Vec<SdpSolve>, failure: Option<StepError>| ReflectOutcome {
             psi: psi_incumbent.to_vec(),
             crb: crb_incumbent,
             record: ReflectIrsRecord {
-                failure: failure.clone(),
+                failure: failure.as_ref().map(StepError::to_string),
                 ..record
             },
             sdp,
@@ -182,7 +173,7 @@ pub(crate) fn reflect_irs<S: ReflectMaps>(
     } else {
         match link.irs_power_in_theta(r_s) {
             Ok(p) => Some(p),
-            Err(e) => return keep(record, sdp, Some(format!("IRS power in Θ: {e}"))),
+            Err(e) => return keep(record, sdp, Some(StepError::model("IRS power in Θ")(e))),
         }
     };
     // True objective of a Hermitian Θ: the FIM of eq. (16)/(40) with Θ in place of ψψᴴ (+∞ if singular).
@@ -212,16 +203,16 @@ pub(crate) fn reflect_irs<S: ReflectMaps>(
             objective: None,
             retried: false,
         };
-        let step = (|| -> Result<(Mat<c64>, f64), String> {
+        let step = (|| -> Result<(Mat<c64>, f64), StepError> {
             let sur = link
                 .fim_surrogate_in_theta(r_s, theta.as_ref())
-                .map_err(|e| format!("surrogate: {e}"))?;
+                .map_err(StepError::model("surrogate"))?;
             let fim = to_affine(&sur);
             let power = match &power_fn {
                 Some(p) => {
                     let lin = p
                         .linearised_at(theta.as_ref())
-                        .map_err(|e| format!("power: {e}"))?;
+                        .map_err(StepError::model("power"))?;
                     Some(AffineHerm {
                         k: lin.coefficient,
                         c: lin.constant_w,
@@ -235,7 +226,7 @@ pub(crate) fn reflect_irs<S: ReflectMaps>(
                 &fim.eval(theta.as_ref()),
                 objective_indices(settings.objective),
             )
-            .ok_or_else(|| "FIM singular at the SCA expansion point".to_string())?;
+            .ok_or(StepError::SingularAtExpansionPoint)?;
             solve_sdr(
                 &fim,
                 power.as_ref(),
@@ -303,7 +294,7 @@ pub(crate) fn reflect_irs<S: ReflectMaps>(
             }
             Err(e) => {
                 if rec.status.is_empty() {
-                    rec.status = e.clone();
+                    rec.status = e.to_string();
                 }
                 sdp.push(rec);
                 failure = Some(e);
@@ -317,7 +308,7 @@ pub(crate) fn reflect_irs<S: ReflectMaps>(
     let theta_star = theta;
     let sq = match hermitian_sqrt(theta_star.as_ref()) {
         Ok(s) => s,
-        Err(e) => return keep(record, sdp, Some(e.to_string())),
+        Err(e) => return keep(record, sdp, Some(e)),
     };
     let crb = |psi: &[c64]| true_crb(link, r_s, psi, settings.objective);
     let power = |psi: &[c64]| true_power(link, r_s, psi);
@@ -338,7 +329,7 @@ pub(crate) fn reflect_irs<S: ReflectMaps>(
     record.feasible_draws = rnd.feasible_draws;
     record.restored_by_scaling = rnd.restored_by_scaling;
     record.candidate_crb = Some(rnd.crb);
-    record.failure = failure.clone();
+    record.failure = failure.as_ref().map(StepError::to_string);
     if rnd.crb <= crb_incumbent {
         record.accepted = true;
         ReflectOutcome {

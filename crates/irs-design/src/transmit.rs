@@ -16,7 +16,7 @@ use crate::affine::{common_range, row_space, AffineFim, AffineHerm, UPPER};
 use crate::record::SdpSolve;
 use crate::scaling::FimScaling;
 use crate::settings::Objective;
-use crate::DesignError;
+use crate::StepError;
 
 /// Data of the transmit step for one IRS, in the (possibly reduced) coordinates Z (r×r): R_s = V Z Vᴴ.
 #[derive(Debug, Clone)]
@@ -37,7 +37,7 @@ pub(crate) fn irs_data(
     psi: &[c64],
     reduce: bool,
     rel_tol: f64,
-) -> Result<TransmitIrsData, DesignError> {
+) -> Result<TransmitIrsData, StepError> {
     let m = fim.dim();
     let full = AffineFim {
         entries: UPPER
@@ -80,7 +80,7 @@ pub(crate) struct TransmitSolution {
 }
 
 /// Clips a Hermitian matrix to its PSD part (removes solver round-off below zero).
-pub(crate) fn psd_part(x: MatRef<'_, c64>) -> Result<Mat<c64>, DesignError> {
+pub(crate) fn psd_part(x: MatRef<'_, c64>) -> Result<Mat<c64>, StepError> {
     let n = x.nrows();
     if n == 0 {
         return Ok(Mat::zeros(0, 0));
@@ -88,7 +88,7 @@ pub(crate) fn psd_part(x: MatRef<'_, c64>) -> Result<Mat<c64>, DesignError> {
     let h = Mat::from_fn(n, n, |i, j| (x[(i, j)] + x[(j, i)].conj()) * 0.5);
     let evd = h
         .self_adjoint_eigen(Side::Lower)
-        .map_err(|_| DesignError::Linalg {
+        .map_err(|_| StepError::Linalg {
             what: "eigendecomposition of an SDP solution did not converge",
         })?;
     let s = evd.S().column_vector();
@@ -188,7 +188,7 @@ pub(crate) fn solve_transmit(
     objective: Objective,
     opts: &crate::settings::SdpOptions,
     column_generation: bool,
-) -> (Result<TransmitSolution, String>, SdpSolve) {
+) -> (Result<TransmitSolution, StepError>, SdpSolve) {
     let t0 = Instant::now();
     let dims: Vec<usize> = data.iter().map(|d| d.v.ncols()).collect();
     let mut rec = SdpSolve {
@@ -209,14 +209,14 @@ pub(crate) fn solve_transmit(
                 .and_then(|cg| cg.run(data, &sc, p_t_w, p_s_w, opts, &mut rec))
         } else {
             let built = build_model(data, &sc, p_t_w, p_s_w)?;
-            let sol = solve_sdp(&built.model, opts, &mut rec).map_err(|e| e.to_string())?;
+            let sol = solve_sdp(&built.model, opts, &mut rec)?;
             built.extract(&sol, data, &sc, p_t_w, p_s_w, &mut rec)
         }
     });
     rec.total_time_s = t0.elapsed().as_secs_f64();
     match &result {
         Ok(sol) => rec.objective = Some(sol.sdp_objective),
-        Err(e) => rec.status = e.clone(),
+        Err(e) => rec.status = e.to_string(),
     }
     (result, rec)
 }
@@ -238,7 +238,7 @@ fn reference_scalings(
     p_s_w: f64,
     objective: Objective,
     opts: &crate::settings::SdpOptions,
-) -> Result<Scalings, String> {
+) -> Result<Scalings, StepError> {
     let idx = objective_indices(objective);
     let mut per_irs = Vec::with_capacity(data.len());
     for (l, d) in data.iter().enumerate() {
@@ -252,9 +252,8 @@ fn reference_scalings(
                 z_ref *= faer::Scale(c64::new(alpha, 0.0));
             }
         }
-        let s = FimScaling::at(opts.fim_scaling, &d.fim.eval(z_ref.as_ref()), idx).ok_or_else(
-            || format!("IRS {l}: FIM singular at the reference point (no information)"),
-        )?;
+        let s = FimScaling::at(opts.fim_scaling, &d.fim.eval(z_ref.as_ref()), idx)
+            .ok_or(StepError::SingularAtReference { irs: l })?;
         per_irs.push(s);
     }
     // Common normalisation: the largest reference-point objective becomes 1.
@@ -280,8 +279,7 @@ fn build_model(
     sc: &Scalings,
     p_t_w: f64,
     p_s_w: f64,
-) -> Result<Built, String> {
-    let err = |e: irs_sdp::SdpError| e.to_string();
+) -> Result<Built, StepError> {
     let l_count = data.len() as f64;
     let mut model = Model::new();
     let t = model.scalar("t");
@@ -290,24 +288,18 @@ fn build_model(
     let mut fim_rows = Vec::with_capacity(data.len());
     let mut bs_power = AffExpr::default();
     for (l, d) in data.iter().enumerate() {
-        let z = model
-            .hermitian_psd(&format!("R_hat_{l}"), d.v.ncols())
-            .map_err(err)?;
+        let z = model.hermitian_psd(&format!("R_hat_{l}"), d.v.ncols())?;
         // (18b) with R = P_t Ẑ and the row divided by P_t: (1/L) Σ tr Ẑ_l ≤ 1.
         bs_power += z.trace() * (1.0 / l_count);
         irs_power.push(match &d.power {
             Some(pw) => {
                 // (18a)/(42a) divided by P_s: Re tr((P_t/P_s) K Ẑ) + c/P_s ≤ 1.
                 let k = budget_normalised(pw, p_t_w, p_s_w);
-                Some(
-                    model
-                        .le(
-                            &format!("irs_power_{l}"),
-                            z.re_tr(k.as_ref()) + pw.c / p_s_w,
-                            1.0,
-                        )
-                        .map_err(err)?,
-                )
+                Some(model.le(
+                    &format!("irs_power_{l}"),
+                    z.re_tr(k.as_ref()) + pw.c / p_s_w,
+                    1.0,
+                )?)
             }
             None => None,
         });
@@ -315,32 +307,26 @@ fn build_model(
         // found necessary), written here rather than by `TraceInvOptions::lift` so that their multipliers can
         // be read back for the column generation's certificate.
         let fm = sc.per_irs[l].expr(&d.fim, &z, p_t_w);
-        let f = model.symmetric(&format!("F_{l}"), 4).map_err(err)?;
+        let f = model.symmetric(&format!("F_{l}"), 4)?;
         let mut rows = Vec::with_capacity(UPPER.len());
         for &(p, q) in UPPER.iter() {
-            rows.push(
-                model
-                    .eq(&format!("F_{l}[{p},{q}]"), f.entry(p, q), fm.get(p, q))
-                    .map_err(err)?,
-            );
+            rows.push(model.eq(&format!("F_{l}[{p},{q}]"), f.entry(p, q), fm.get(p, q))?);
         }
         fim_rows.push(rows);
-        model
-            .quad_trace_inv_le_with(
-                &format!("crb_{l}"),
-                &f.as_mat(),
-                &sc.per_irs[l].columns(sc.factor),
-                t,
-                TraceInvOptions {
-                    lift: false,
-                    ..TraceInvOptions::default()
-                },
-            )
-            .map_err(err)?;
+        model.quad_trace_inv_le_with(
+            &format!("crb_{l}"),
+            &f.as_mat(),
+            &sc.per_irs[l].columns(sc.factor),
+            t,
+            TraceInvOptions {
+                lift: false,
+                ..TraceInvOptions::default()
+            },
+        )?;
         vars.push(z);
     }
-    let bs_power = model.le("bs_power", bs_power, 1.0).map_err(err)?;
-    model.minimize(t).map_err(err)?;
+    let bs_power = model.le("bs_power", bs_power, 1.0)?;
+    model.minimize(t)?;
     Ok(Built {
         model,
         vars,
@@ -360,12 +346,12 @@ impl Built {
         p_t_w: f64,
         p_s_w: f64,
         rec: &mut SdpSolve,
-    ) -> Result<TransmitSolution, String> {
+    ) -> Result<TransmitSolution, StepError> {
         rec.status = format!("{:?}", sol.status);
         let mut r_s = Vec::with_capacity(data.len());
         for (d, z) in data.iter().zip(&self.vars) {
-            let zv = sol.hermitian(z).map_err(|e| e.to_string())?;
-            let zv = psd_part(zv.as_ref()).map_err(|e| e.to_string())?;
+            let zv = sol.hermitian(z)?;
+            let zv = psd_part(zv.as_ref())?;
             let r = &d.v * &zv * d.v.adjoint() * faer::Scale(c64::new(p_t_w, 0.0));
             r_s.push(hermitize(r.as_ref()));
         }
@@ -410,7 +396,7 @@ impl ColumnGeneration {
         sc: &Scalings,
         p_t_w: f64,
         p_s_w: f64,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, StepError> {
         let mut q = Vec::with_capacity(data.len());
         let mut k_fim = Vec::with_capacity(data.len());
         let mut k_pow = Vec::with_capacity(data.len());
@@ -418,7 +404,7 @@ impl ColumnGeneration {
             let scaled = sc.per_irs[l].scaled(&d.fim, p_t_w);
             let ks: Vec<Mat<c64>> = scaled.entries.into_iter().map(|e| e.k).collect();
             let refs: Vec<MatRef<'_, c64>> = ks.iter().map(|k| k.as_ref()).collect();
-            let b = common_range(&refs, 1e-12).map_err(|e| e.to_string())?;
+            let b = common_range(&refs, 1e-12)?;
             let kp = d
                 .power
                 .as_ref()
@@ -445,7 +431,7 @@ impl ColumnGeneration {
         p_s_w: f64,
         opts: &crate::settings::SdpOptions,
         rec: &mut SdpSolve,
-    ) -> Result<TransmitSolution, String> {
+    ) -> Result<TransmitSolution, StepError> {
         let l_count = data.len() as f64;
         // `solve_sdp` overwrites the record's iterations and times: the subspace solves' are summed here. Its
         // `retried` flag only ever goes from false to true, so it is or-ed into `rec` directly.
@@ -459,7 +445,7 @@ impl ColumnGeneration {
             rec.solve_time_s += solve_time_s;
             rec.rounds = rounds + 1;
             rec.hermitian_dims = data.iter().map(|d| d.v.ncols()).collect();
-            let sol = out.map_err(|e| e.to_string())?;
+            let sol = out?;
             built.extract(&sol, data, sc, p_t_w, p_s_w, rec)
         };
         loop {
@@ -500,9 +486,7 @@ impl ColumnGeneration {
             };
             iterations += r.iterations;
             solve_time_s += r.solve_time_s;
-            let dual = |id: ConstraintId| -> Result<Vec<f64>, String> {
-                sol.dual(&built.model, id).map_err(|e| e.to_string())
-            };
+            let dual = |id: ConstraintId| sol.dual(&built.model, id);
             let y_bs = dual(built.bs_power)?[0];
             let t_star = sol.objective;
             let threshold = 10.0 * opts.tol * t_star.abs();
@@ -521,9 +505,9 @@ impl ColumnGeneration {
                     s += k * faer::Scale(c64::new(y, 0.0));
                 }
                 let s = hermitize(s.as_ref());
-                let evd = s.self_adjoint_eigen(Side::Lower).map_err(|_| {
-                    "eigendecomposition of a transmit-step dual matrix did not converge".to_string()
-                })?;
+                let evd = s
+                    .self_adjoint_eigen(Side::Lower)
+                    .map_err(|_| StepError::DualEigen)?;
                 let ev = evd.S().column_vector();
                 let neg: Vec<usize> = (0..r_l)
                     .filter(|&i| ev[i].re * l_count < -threshold)
@@ -578,9 +562,9 @@ fn concat_columns(a: MatRef<'_, c64>, b: MatRef<'_, c64>) -> Mat<c64> {
 }
 
 /// An orthonormal basis of the column space of `x` (singular values below 1e-10·max dropped).
-fn orthonormal_columns(x: MatRef<'_, c64>) -> Result<Mat<c64>, String> {
+fn orthonormal_columns(x: MatRef<'_, c64>) -> Result<Mat<c64>, StepError> {
     let xh = x.adjoint().to_owned();
-    row_space(xh.as_ref(), 1e-10).map_err(|e| e.to_string())
+    row_space(xh.as_ref(), 1e-10)
 }
 
 /// Solver statistics carried by an irs-sdp error, if any.

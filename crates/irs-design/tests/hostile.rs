@@ -238,3 +238,27 @@ fn failed_sdp_is_retried_once_with_fallback_settings_and_the_run_ends_gracefully
         assert!(first.status.contains("limit"), "{}", first.status);
     }
 }
+
+/// A step run on its own reports its failure as a typed error whose source is the solver's error (not a
+/// string), and a mis-sized input names the counts.
+#[test]
+fn a_failed_transmit_step_is_a_typed_error_carrying_the_solver_error() {
+    let r = Realization::new(&Scenario::small(), 1).unwrap();
+    let b = budgets(&r);
+    let ls = links(Setup::AtBs, &r);
+    let psi: Vec<Vec<c64>> = (0..2).map(|_| vec![c64::new(1.0, 0.0); 4]).collect();
+    let mut st = Settings::default();
+    st.sdp.max_iter = 1;
+    st.sdp.retry_on_failure = false;
+    match irs_design::optimal_transmit(&ls, &psi, &b, false, &st) {
+        Err(DesignError::Step {
+            step: irs_design::StepKind::Transmit,
+            source: irs_design::StepError::Sdp(irs_sdp::SdpError::IterationLimit { .. }),
+        }) => {}
+        other => panic!("{:?}", other.map(|t| t.max_crb_rad2)),
+    }
+    match irs_design::optimal_transmit(&ls, &psi[..1], &b, false, &Settings::default()) {
+        Err(DesignError::PsiCount { links: 2, psi: 1 }) => {}
+        other => panic!("{:?}", other.map(|t| t.max_crb_rad2)),
+    }
+}
