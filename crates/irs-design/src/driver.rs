@@ -315,8 +315,8 @@ fn transmit_step<S: TransmitMaps>(
                 Some(link.irs_power_affine_in_rs(psi).map_err(&model)?)
             };
             irs_data(
-                &fim,
-                power.as_ref(),
+                fim,
+                power,
                 link.link().g(),
                 psi,
                 settings.reduce_subspace,

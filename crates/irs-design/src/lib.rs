@@ -20,9 +20,9 @@
 //! and the objective is written tr(Eᵀ F̂⁻¹ E) with E = Tᵀ I[:, S], normalised by the largest reference-point value
 //! (`scaling.rs`); Clarabel's equilibration is off.
 
-mod affine;
 mod driver;
 mod error;
+mod linalg;
 mod par;
 mod randomization;
 mod record;
@@ -32,7 +32,6 @@ mod scaling;
 mod settings;
 mod transmit;
 
-pub use affine::{re_trace_product, AffineFim, AffineHerm, UPPER};
 pub use driver::{
     optimal_reflect, optimal_transmit, optimize, ReflectResult, SetupMeta, TransmitResult,
 };

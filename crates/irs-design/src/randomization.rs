@@ -175,7 +175,7 @@ mod tests {
     #[test]
     fn every_returned_draw_is_feasible_and_best() {
         let theta = Mat::from_fn(3, 3, |i, j| c64::new(if i == j { 4.0 } else { 1.0 }, 0.0));
-        let sq = crate::affine::hermitian_sqrt(theta.as_ref()).unwrap();
+        let sq = crate::linalg::hermitian_sqrt(theta.as_ref()).unwrap();
         let crb = |psi: &[c64]| 1.0 / (1e-9 + psi.iter().map(|z| z.norm_sqr()).sum::<f64>());
         for budget in [1e-3, 0.5, 5.0, 1e3] {
             let mut rng = stream(5, Purpose::Randomization, 0, 0);

@@ -12,7 +12,9 @@ use irs_fim::{CrbKind, ReflectMaps, SensingModel};
 use irs_sdp::{Model, TraceInvOptions};
 use rand_chacha::ChaCha20Rng;
 
-use crate::affine::{hermitian_sqrt, AffineFim, AffineHerm, UPPER};
+use irs_fim::{AffineFim, AffinePower};
+
+use crate::linalg::hermitian_sqrt;
 use crate::randomization::gaussian_randomization;
 use crate::record::{ReflectIrsRecord, SdpSolve};
 use crate::scaling::FimScaling;
@@ -70,23 +72,11 @@ fn outer(psi: &[c64]) -> Mat<c64> {
     Mat::from_fn(psi.len(), psi.len(), |i, j| psi[i] * psi[j].conj())
 }
 
-fn to_affine(f: &irs_fim::AffineFim) -> AffineFim {
-    AffineFim {
-        entries: UPPER
-            .iter()
-            .map(|&(p, q)| AffineHerm {
-                k: f.coefficient(p, q).to_owned(),
-                c: f.constant(p, q),
-            })
-            .collect(),
-    }
-}
-
 /// One SDR of the SCA: returns Θ (unscaled) and the SDP objective (rad²).
 #[allow(clippy::too_many_arguments)]
 fn solve_sdr(
     fim: &AffineFim,
-    power: Option<&AffineHerm>,
+    power: Option<&AffinePower>,
     scaling: &FimScaling,
     amp: f64,
     passive: bool,
@@ -109,8 +99,12 @@ fn solve_sdr(
         model.diag_bounds("amplitude", &th, None, Some(&ones))?;
     }
     if let Some(pw) = power {
-        let k = Mat::from_fn(n, n, |i, j| pw.k[(i, j)] * (unit / p_s_w));
-        model.le("irs_power", th.re_tr(k.as_ref()) + pw.c / p_s_w, 1.0)?;
+        let k = Mat::from_fn(n, n, |i, j| pw.coefficient[(i, j)] * (unit / p_s_w));
+        model.le(
+            "irs_power",
+            th.re_tr(k.as_ref()) + pw.constant_w / p_s_w,
+            1.0,
+        )?;
     }
     let fm = scaling.expr(fim, &th, unit);
     model.quad_trace_inv_le_with(
@@ -204,26 +198,22 @@ pub(crate) fn reflect_irs<S: ReflectMaps>(
             retried: false,
         };
         let step = (|| -> Result<(Mat<c64>, f64), StepError> {
-            let sur = link
+            let surrogate = StepError::model("surrogate");
+            let fim = link
                 .fim_surrogate_in_theta(r_s, theta.as_ref())
-                .map_err(StepError::model("surrogate"))?;
-            let fim = to_affine(&sur);
+                .map_err(&surrogate)?;
             let power = match &power_fn {
-                Some(p) => {
-                    let lin = p
-                        .linearised_at(theta.as_ref())
-                        .map_err(StepError::model("power"))?;
-                    Some(AffineHerm {
-                        k: lin.coefficient,
-                        c: lin.constant_w,
-                    })
-                }
+                Some(p) => Some(
+                    p.linearised_at(theta.as_ref())
+                        .map_err(StepError::model("power"))?,
+                ),
                 None => None,
             };
             // Scaling at the expansion point, where the surrogate equals the true FIM.
+            let f_at = fim.eval(theta.as_ref()).map_err(&surrogate)?;
             let s = FimScaling::at(
                 settings.sdp.fim_scaling,
-                &fim.eval(theta.as_ref()),
+                &f_at.0,
                 objective_indices(settings.objective),
             )
             .ok_or(StepError::SingularAtExpansionPoint)?;

@@ -14,7 +14,7 @@ use faer::{Mat, Side};
 use irs_sdp::{AffExpr, AffSymMat, HermVar};
 use serde::{Deserialize, Serialize};
 
-use crate::affine::{AffineFim, AffineHerm, UPPER};
+use irs_fim::{AffineFim, UPPER};
 
 /// How the FIM is scaled inside the SDPs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -105,44 +105,17 @@ impl FimScaling {
             .collect()
     }
 
-    /// F̂ = Tᵀ F(X) T as an affine FIM in x̂ with X = unit·x̂: F̂_pq = Σ_{a≤b} coef_ab (unit·Re tr(K_ab x̂) + c_ab)
-    /// with coef_ab = T_ap T_bq + T_bp T_aq (a < b), T_ap T_aq (a = b).
+    /// F̂ = Tᵀ F(X) T as an affine FIM in x̂ with X = unit·x̂ ([`AffineFim::congruence`] with this T).
     pub(crate) fn scaled(&self, fim: &AffineFim, unit: f64) -> AffineFim {
-        let n = fim.entries.first().map_or(0, |e| e.k.nrows());
-        let t = &self.t;
-        let entries = UPPER
-            .iter()
-            .map(|&(p, q)| {
-                let mut k = Mat::<faer::c64>::zeros(n, n);
-                let mut c = 0.0;
-                for (e, &(a, b)) in fim.entries.iter().zip(UPPER.iter()) {
-                    let coef = if a == b {
-                        t[a][p] * t[a][q]
-                    } else {
-                        t[a][p] * t[b][q] + t[b][p] * t[a][q]
-                    };
-                    if coef == 0.0 {
-                        continue;
-                    }
-                    let w = coef * unit;
-                    for j in 0..n {
-                        for i in 0..n {
-                            k[(i, j)] += e.k[(i, j)] * w;
-                        }
-                    }
-                    c += coef * e.c;
-                }
-                AffineHerm { k, c }
-            })
-            .collect();
-        AffineFim { entries }
+        fim.congruence(&self.t, unit)
     }
 
     /// [`FimScaling::scaled`] as a symmetric matrix of expressions in the SDP variable `x̂`.
     pub(crate) fn expr(&self, fim: &AffineFim, x: &HermVar, unit: f64) -> AffSymMat {
         let mut m = AffSymMat::zeros(4);
-        for (e, &(p, q)) in self.scaled(fim, unit).entries.iter().zip(UPPER.iter()) {
-            let expr: AffExpr = x.re_tr(e.k.as_ref()) + e.c;
+        let scaled = self.scaled(fim, unit);
+        for &(p, q) in UPPER.iter() {
+            let expr: AffExpr = x.re_tr(scaled.coefficient(p, q)) + scaled.constant(p, q);
             m.set(p, q, expr);
         }
         m
@@ -174,7 +147,6 @@ fn inverse_sqrt_of_correlation(f: &[[f64; 4]; 4], d: &[f64; 4]) -> Option<[[f64;
 #[allow(clippy::needless_range_loop)] // index notation mirrors the formulas being checked
 mod tests {
     use super::*;
-    use crate::affine::AffineHerm;
     use faer::c64;
 
     /// A 4×4 SPD FIM with strongly correlated rows and scales 1 … 1e10, like the BS set-up's.
@@ -305,14 +277,11 @@ mod tests {
             });
             &a + a.adjoint()
         };
-        let fim_aff = AffineFim {
-            entries: (0..10)
-                .map(|e| AffineHerm {
-                    k: herm(e as f64),
-                    c: 0.1 * e as f64,
-                })
-                .collect(),
-        };
+        let fim_aff = AffineFim::new(
+            (0..10).map(|e| herm(e as f64)).collect(),
+            std::array::from_fn(|e| 0.1 * e as f64),
+        )
+        .unwrap();
         let x = Mat::<c64>::from_fn(n, n, |i, j| {
             if i == j {
                 c64::new(1.0 + i as f64, 0.0)
@@ -322,7 +291,7 @@ mod tests {
         });
         let unit = 2.0;
         let xu = &x * faer::Scale(c64::new(unit, 0.0));
-        let f_at = fim_aff.eval(xu.as_ref());
+        let f_at = fim_aff.eval(xu.as_ref()).unwrap().0;
         let s = FimScaling::at(FimScalingKind::Whitening, &fim(), &[0, 1]).unwrap();
         let want = tft(&s, &f_at);
         let mut model = irs_sdp::Model::new();

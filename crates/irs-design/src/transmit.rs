@@ -12,7 +12,9 @@ use std::time::Instant;
 use faer::{c64, Mat, MatRef, Side};
 use irs_sdp::{AffExpr, ConstraintId, HermVar, Model, TraceInvOptions};
 
-use crate::affine::{common_range, row_space, AffineFim, AffineHerm, UPPER};
+use irs_fim::{AffineFim, AffinePower, UPPER};
+
+use crate::linalg::{common_range, row_space};
 use crate::record::SdpSolve;
 use crate::scaling::FimScaling;
 use crate::settings::Objective;
@@ -25,37 +27,24 @@ pub(crate) struct TransmitIrsData {
     pub v: Mat<c64>,
     /// F(Z) = Re tr(K_pq Z) + c_pq in the reduced coordinates.
     pub fim: AffineFim,
-    /// IRS power Re tr(K Z) + c (None: no IRS budget, passive benchmark).
-    pub power: Option<AffineHerm>,
+    /// IRS power Re tr(P Z) + p₀ (None: no IRS budget, passive benchmark).
+    pub power: Option<AffinePower>,
 }
 
 /// Builds the per-IRS data from the set-up's exact affine maps; `reduce` applies the subspace reduction.
 pub(crate) fn irs_data(
-    fim: &irs_fim::AffineFim,
-    power: Option<&irs_fim::AffinePower>,
+    fim: AffineFim,
+    power: Option<AffinePower>,
     g: MatRef<'_, c64>,
     psi: &[c64],
     reduce: bool,
     rel_tol: f64,
 ) -> Result<TransmitIrsData, StepError> {
     let m = fim.dim();
-    let full = AffineFim {
-        entries: UPPER
-            .iter()
-            .map(|&(p, q)| AffineHerm {
-                k: fim.coefficient(p, q).to_owned(),
-                c: fim.constant(p, q),
-            })
-            .collect(),
-    };
-    let power = power.map(|p| AffineHerm {
-        k: p.coefficient.clone(),
-        c: p.constant_w,
-    });
     if !reduce {
         return Ok(TransmitIrsData {
             v: Mat::identity(m, m),
-            fim: full,
+            fim,
             power,
         });
     }
@@ -63,9 +52,13 @@ pub(crate) fn irs_data(
     // below sqrt(rel_tol)·σ_max are dropped (rel_tol applies to squared singular values, i.e. eigenvalues).
     let psi_g = Mat::from_fn(g.nrows(), g.ncols(), |i, j| psi[i] * g[(i, j)]);
     let v = row_space(psi_g.as_ref(), rel_tol.sqrt())?;
+    let model = StepError::model("subspace reduction");
     Ok(TransmitIrsData {
-        fim: full.restrict(v.as_ref()),
-        power: power.map(|p| p.restrict(v.as_ref())),
+        fim: fim.restrict(v.as_ref()).map_err(&model)?,
+        power: power
+            .map(|p| p.restrict(v.as_ref()))
+            .transpose()
+            .map_err(&model)?,
         v,
     })
 }
@@ -245,14 +238,16 @@ fn reference_scalings(
         let r = d.v.ncols();
         let m = d.v.nrows() as f64;
         let mut z_ref = Mat::<c64>::identity(r, r) * faer::Scale(c64::new(p_t_w / m, 0.0));
+        let model = StepError::model("reference point");
         if let Some(pw) = &d.power {
-            let lin = pw.eval(z_ref.as_ref()) - pw.c;
-            if lin > 0.0 && pw.c + lin > p_s_w {
-                let alpha = ((p_s_w - pw.c) / lin).max(1e-3);
+            let lin = pw.eval(z_ref.as_ref()).map_err(&model)? - pw.constant_w;
+            if lin > 0.0 && pw.constant_w + lin > p_s_w {
+                let alpha = ((p_s_w - pw.constant_w) / lin).max(1e-3);
                 z_ref *= faer::Scale(c64::new(alpha, 0.0));
             }
         }
-        let s = FimScaling::at(opts.fim_scaling, &d.fim.eval(z_ref.as_ref()), idx)
+        let f_ref = d.fim.eval(z_ref.as_ref()).map_err(&model)?;
+        let s = FimScaling::at(opts.fim_scaling, &f_ref.0, idx)
             .ok_or(StepError::SingularAtReference { irs: l })?;
         per_irs.push(s);
     }
@@ -297,7 +292,7 @@ fn build_model(
                 let k = budget_normalised(pw, p_t_w, p_s_w);
                 Some(model.le(
                     &format!("irs_power_{l}"),
-                    z.re_tr(k.as_ref()) + pw.c / p_s_w,
+                    z.re_tr(k.as_ref()) + pw.constant_w / p_s_w,
                     1.0,
                 )?)
             }
@@ -355,7 +350,7 @@ impl Built {
             let r = &d.v * &zv * d.v.adjoint() * faer::Scale(c64::new(p_t_w, 0.0));
             r_s.push(hermitize(r.as_ref()));
         }
-        restore_transmit_feasibility(&mut r_s, data, p_t_w, p_s_w);
+        restore_transmit_feasibility(&mut r_s, data, p_t_w, p_s_w)?;
         Ok(TransmitSolution {
             r_s,
             sdp_objective: sc.factor * sol.objective,
@@ -402,7 +397,10 @@ impl ColumnGeneration {
         let mut k_pow = Vec::with_capacity(data.len());
         for (l, d) in data.iter().enumerate() {
             let scaled = sc.per_irs[l].scaled(&d.fim, p_t_w);
-            let ks: Vec<Mat<c64>> = scaled.entries.into_iter().map(|e| e.k).collect();
+            let ks: Vec<Mat<c64>> = UPPER
+                .iter()
+                .map(|&(p, q)| scaled.coefficient(p, q).to_owned())
+                .collect();
             let refs: Vec<MatRef<'_, c64>> = ks.iter().map(|k| k.as_ref()).collect();
             let b = common_range(&refs, 1e-12)?;
             let kp = d
@@ -459,15 +457,23 @@ impl ColumnGeneration {
                 return full(rec, iterations, solve_time_s, rounds);
             }
             rounds += 1;
+            let model = StepError::model("column generation");
             let sub: Vec<TransmitIrsData> = data
                 .iter()
                 .zip(&self.q)
-                .map(|(d, q)| TransmitIrsData {
-                    v: &d.v * q,
-                    fim: d.fim.restrict(q.as_ref()),
-                    power: d.power.as_ref().map(|p| p.restrict(q.as_ref())),
+                .map(|(d, q)| {
+                    Ok(TransmitIrsData {
+                        v: &d.v * q,
+                        fim: d.fim.restrict(q.as_ref()).map_err(&model)?,
+                        power: d
+                            .power
+                            .as_ref()
+                            .map(|p| p.restrict(q.as_ref()))
+                            .transpose()
+                            .map_err(&model)?,
+                    })
                 })
-                .collect();
+                .collect::<Result<_, StepError>>()?;
             let built = build_model(&sub, sc, p_t_w, p_s_w)?;
             let mut r = rec.clone();
             let solved = solve_sdp(&built.model, opts, &mut r);
@@ -543,10 +549,9 @@ impl ColumnGeneration {
 }
 
 /// (P_t/P_s) K of an IRS power Re tr(K R) + c: its coefficients in the SDP variable Ẑ = R/P_t, row divided by P_s.
-fn budget_normalised(pw: &AffineHerm, p_t_w: f64, p_s_w: f64) -> Mat<c64> {
-    Mat::from_fn(pw.k.nrows(), pw.k.ncols(), |i, j| {
-        pw.k[(i, j)] * (p_t_w / p_s_w)
-    })
+fn budget_normalised(pw: &AffinePower, p_t_w: f64, p_s_w: f64) -> Mat<c64> {
+    let k = &pw.coefficient;
+    Mat::from_fn(k.nrows(), k.ncols(), |i, j| k[(i, j)] * (p_t_w / p_s_w))
 }
 
 /// [A B] (same row count).
@@ -592,16 +597,18 @@ pub(crate) fn restore_transmit_feasibility(
     data: &[TransmitIrsData],
     p_t_w: f64,
     p_s_w: f64,
-) {
+) -> Result<(), StepError> {
     for (r, d) in r_s.iter_mut().zip(data) {
         if let Some(pw) = &d.power {
             // Evaluate in full coordinates: Vᴴ R V = Z.
             let z = d.v.adjoint() * &*r * &d.v;
-            let p = pw.eval(z.as_ref());
+            let p = pw
+                .eval(z.as_ref())
+                .map_err(StepError::model("IRS power of the solution"))?;
             if p > p_s_w {
-                let lin = p - pw.c;
+                let lin = p - pw.constant_w;
                 let alpha = if lin > 0.0 {
-                    ((p_s_w - pw.c) / lin).clamp(0.0, 1.0)
+                    ((p_s_w - pw.constant_w) / lin).clamp(0.0, 1.0)
                 } else {
                     0.0
                 };
@@ -616,6 +623,7 @@ pub(crate) fn restore_transmit_feasibility(
             *r *= faer::Scale(c64::new(a, 0.0));
         }
     }
+    Ok(())
 }
 
 /// Re tr X.

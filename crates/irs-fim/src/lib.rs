@@ -15,7 +15,7 @@
 //! Noise is −80 dBm (1e-11 W). Every closed form works with the noise-normalised covariance
 //! R/σ² (σ² = σ_b² or σ_s², eigenvalues ≥ 1) and applies 1/σ² once; CRBs are computed from the
 //! Jacobi-scaled FIM D^{-1/2} F D^{-1/2}. Scaling R_s, σ_r², σ_b², σ_s² by one common factor leaves
-//! F and the CRB unchanged (tested). [`AffineFim::rescaled`] hands an SDP a well-scaled map.
+//! F and the CRB unchanged (tested). [`AffineFim::congruence`] hands an SDP a well-scaled map.
 
 // Index loops mirror the equations (F_pq, Γ_ac, …); iterator rewrites would obscure them.
 #![allow(clippy::needless_range_loop)]
@@ -37,7 +37,7 @@ mod setup;
 mod terms;
 mod util;
 
-pub use affine::{AffineFim, AffinePower};
+pub use affine::{AffineFim, AffinePower, UPPER};
 pub use at_bs::SensingAtBs;
 pub use at_irs::SensingAtIrs;
 pub use error::FimError;

@@ -133,3 +133,23 @@ pub(crate) fn trace(x: MatRef<'_, C64>) -> C64 {
 pub(crate) fn dotc(x: &[C64], y: &[C64]) -> C64 {
     x.iter().zip(y).map(|(a, b)| a.conj() * b).sum()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn re_tr_prod_matches_the_dense_product() {
+        let a = Mat::from_fn(4, 4, |i, j| {
+            C64::new((i + 2 * j) as f64 * 0.3, i as f64 - j as f64)
+        });
+        let k = &a * a.adjoint();
+        let b = Mat::from_fn(4, 4, |i, j| {
+            C64::new(1.0 / (1 + i + j) as f64, (i * j) as f64 * 0.1)
+        });
+        let x = &b + b.adjoint();
+        let p = &k * &x;
+        let tr: f64 = (0..4).map(|i| p[(i, i)].re).sum();
+        assert!((re_tr_prod(k.as_ref(), x.as_ref()) - tr).abs() < 1e-12 * tr.abs().max(1.0));
+    }
+}

@@ -1,105 +1,10 @@
-//! Real affine functionals of a Hermitian matrix, `Re tr(K X) + c`, the affine 4×4 FIMs built from them, and the
-//! dense linear algebra the driver needs around them (Hermitian square root, common range for the subspace
-//! reduction of issue 9).
+//! The dense linear algebra the driver needs around the affine maps of `irs-fim`: the Hermitian square
+//! root of an SDR solution (eqs. 27 / 49) and the orthonormal bases of the transmit step's subspace
+//! reduction (issue 9) and column generation.
 
 use faer::{c64, Mat, MatRef, Side};
 
 use crate::StepError;
-
-/// The 10 upper-triangle index pairs (p ≤ q) of a symmetric 4×4 matrix, in row-major order.
-pub const UPPER: [(usize, usize); 10] = [
-    (0, 0),
-    (0, 1),
-    (0, 2),
-    (0, 3),
-    (1, 1),
-    (1, 2),
-    (1, 3),
-    (2, 2),
-    (2, 3),
-    (3, 3),
-];
-
-/// `Re tr(K X)` for square `K`, `X` of equal size (no allocation).
-pub fn re_trace_product(k: MatRef<'_, c64>, x: MatRef<'_, c64>) -> f64 {
-    let n = k.nrows();
-    let mut acc = 0.0;
-    for j in 0..n {
-        for i in 0..n {
-            let a = k[(i, j)];
-            let b = x[(j, i)];
-            acc += a.re * b.re - a.im * b.im;
-        }
-    }
-    acc
-}
-
-/// A real affine functional of an n×n Hermitian matrix X: `f(X) = Re tr(K X) + c` with K Hermitian (n×n).
-#[derive(Debug, Clone, PartialEq)]
-pub struct AffineHerm {
-    /// Hermitian coefficient matrix K (n×n).
-    pub k: Mat<c64>,
-    /// Constant term c.
-    pub c: f64,
-}
-
-impl AffineHerm {
-    /// `Re tr(K X) + c`.
-    pub fn eval(&self, x: MatRef<'_, c64>) -> f64 {
-        re_trace_product(self.k.as_ref(), x) + self.c
-    }
-    /// Dimension n of the matrix argument.
-    pub fn dim(&self) -> usize {
-        self.k.nrows()
-    }
-    /// `Vᴴ K V` (r×r) with the same constant: the functional restricted to X = V Z Vᴴ.
-    pub fn restrict(&self, v: MatRef<'_, c64>) -> AffineHerm {
-        let kv = self.k.as_ref() * v;
-        AffineHerm {
-            k: v.adjoint() * kv,
-            c: self.c,
-        }
-    }
-    /// True when K and c are all finite.
-    pub fn is_finite(&self) -> bool {
-        self.c.is_finite()
-            && (0..self.k.ncols()).all(|j| {
-                (0..self.k.nrows())
-                    .all(|i| self.k[(i, j)].re.is_finite() && self.k[(i, j)].im.is_finite())
-            })
-    }
-}
-
-/// A symmetric 4×4 FIM whose entries are affine in a Hermitian matrix X (R_s,l in the transmit step, Θ_l in the
-/// reflect step): `F_pq = Re tr(K_pq X) + c_pq`, stored for the 10 pairs of [`UPPER`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct AffineFim {
-    /// Entries in the order of [`UPPER`].
-    pub entries: Vec<AffineHerm>,
-}
-
-impl AffineFim {
-    /// Evaluates the symmetric 4×4 matrix at X.
-    pub fn eval(&self, x: MatRef<'_, c64>) -> [[f64; 4]; 4] {
-        let mut f = [[0.0; 4]; 4];
-        for (e, &(p, q)) in self.entries.iter().zip(UPPER.iter()) {
-            let v = e.eval(x);
-            f[p][q] = v;
-            f[q][p] = v;
-        }
-        f
-    }
-    /// Dimension n of the matrix argument.
-    pub fn dim(&self) -> usize {
-        self.entries.first().map_or(0, AffineHerm::dim)
-    }
-    /// Restriction to X = V Z Vᴴ (each K → Vᴴ K V).
-    pub fn restrict(&self, v: MatRef<'_, c64>) -> AffineFim {
-        AffineFim {
-            entries: self.entries.iter().map(|e| e.restrict(v)).collect(),
-        }
-    }
-}
 
 /// Hermitian PSD square root `U diag(√max(λ,0)) Uᴴ` of a Hermitian matrix (eqs. 27 / 49 use Θ*^{1/2}).
 pub(crate) fn hermitian_sqrt(theta: MatRef<'_, c64>) -> Result<Mat<c64>, StepError> {
@@ -197,15 +102,6 @@ mod tests {
     }
 
     #[test]
-    fn re_trace_matches_dense_product() {
-        let k = herm(4, 1);
-        let x = herm(4, 2);
-        let p = &k * &x;
-        let tr: f64 = (0..4).map(|i| p[(i, i)].re).sum();
-        assert!((re_trace_product(k.as_ref(), x.as_ref()) - tr).abs() < 1e-12);
-    }
-
-    #[test]
     fn restriction_to_common_range_preserves_the_functionals() {
         // Rank-2 data in C^5: K = B Hᵀ-like with range span(b1, b2).
         let b = Mat::from_fn(5, 2, |i, j| {
@@ -216,13 +112,14 @@ mod tests {
         let k2 = &b * &w * b.adjoint();
         let v = common_range(&[k1.as_ref(), k2.as_ref()], 1e-12).unwrap();
         assert_eq!(v.ncols(), 2);
-        let f = AffineHerm {
-            k: k2.clone(),
-            c: 0.3,
+        let f = irs_fim::AffinePower {
+            coefficient: k2.clone(),
+            constant_w: 0.3,
         };
         let z = herm(2, 9);
         let x = &v * &z * v.adjoint();
-        assert!((f.restrict(v.as_ref()).eval(z.as_ref()) - f.eval(x.as_ref())).abs() < 1e-10);
+        let restricted = f.restrict(v.as_ref()).unwrap().eval(z.as_ref()).unwrap();
+        assert!((restricted - f.eval(x.as_ref()).unwrap()).abs() < 1e-10);
         let bh = b.adjoint().to_owned();
         let rs = row_space(bh.as_ref(), 1e-12).unwrap();
         assert_eq!(rs.ncols(), 2);
