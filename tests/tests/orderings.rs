@@ -13,13 +13,13 @@ fn check<E: Debug>(
     label: &str,
 ) {
     let r = Realization::new(sc, seed).unwrap();
-    let b = sense_at_bs::budgets_of(&r);
+    let b = Budgets::of(sc);
     let st = Settings::default();
     let run = |s: Scheme| optimize(&r, &b, s, &st, seed).unwrap();
     let (p, t, f, pas) = (
         run(Scheme::Proposed),
         run(Scheme::TransmitOnly),
-        run(Scheme::ReflectOnly),
+        run(Scheme::ReflectiveOnly),
         run(Scheme::Passive),
     );
     println!(

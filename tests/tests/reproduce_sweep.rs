@@ -133,7 +133,7 @@ fn tiny_sweep_writes_schema_conformant_csv_and_json_with_real_optimizer_values()
     assert!(json["provenance"]["code_version"]
         .as_str()
         .unwrap()
-        .contains("crates/sense-at-irs"));
+        .contains("crates/irs-design"));
     let r = &json["curves"][0]["points"][0]["realizations"][0];
     let details = &r["outcome"]["ok"]["details"];
     assert_eq!(details["crb_rad2_per_irs"].as_array().unwrap().len(), 2);

@@ -1,11 +1,11 @@
-//! The real `PointEvaluator`: one sweep point = one run of the `sense-at-bs` / `sense-at-irs` optimizers.
+//! The real `PointEvaluator`: one sweep point = one run of the optimizer (`irs_design::optimize`) for the point's set-up.
 
 use std::path::Path;
 use std::process::Command;
 
 use anyhow::{anyhow, Result};
 use irs_channel::{Realization, Scenario};
-use sense_at_bs::{Budgets, Scheme, Settings};
+use irs_design::{Budgets, Scheme, Settings, Setup};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -14,15 +14,13 @@ use crate::reproduce::spec::{Method, PointInputs, SetUp};
 use crate::reproduce::ScenarioInput;
 
 /// Directories whose sources determine the value of a sweep point.
-pub const SOURCE_DIRS: [&str; 9] = [
+pub const SOURCE_DIRS: [&str; 7] = [
     "crates/irs-blas",
     "crates/irs-array",
     "crates/irs-channel",
     "crates/irs-fim",
     "crates/irs-sdp",
     "crates/irs-design",
-    "crates/sense-at-bs",
-    "crates/sense-at-irs",
     "Cargo.lock",
 ];
 
@@ -111,11 +109,18 @@ impl OptimizerEvaluator {
     }
 }
 
+fn setup(s: SetUp) -> Setup {
+    match s {
+        SetUp::SensingAtBs => Setup::AtBs,
+        SetUp::SensingAtIrs => Setup::AtIrs,
+    }
+}
+
 fn scheme(method: Method) -> Scheme {
     match method {
         Method::Proposed => Scheme::Proposed,
         Method::TransmitOnly => Scheme::TransmitOnly,
-        Method::ReflectiveOnly => Scheme::ReflectOnly,
+        Method::ReflectiveOnly => Scheme::ReflectiveOnly,
         Method::Passive => Scheme::Passive,
     }
 }
@@ -141,38 +146,24 @@ impl PointEvaluator for OptimizerEvaluator {
         sc.bs.antennas = p.bs_antennas;
         let realization = Realization::nth(&sc, seeds.channel_seed, seeds.realization as u64)
             .map_err(|e| format!("channel realization: {e}"))?;
-        let budgets = Budgets {
-            p_t_w: p.bs_power_w,
-            p_s_w: p.irs_power_w,
-            a_max: p.a_max,
-        };
-        let record = match p.setup {
-            SetUp::SensingAtBs => sense_at_bs::optimize(
-                &realization,
-                &budgets,
-                scheme(p.method),
-                &self.settings,
-                seeds.algorithm_seed,
-            )
-            .map_err(|e| e.to_string())?,
-            SetUp::SensingAtIrs => sense_at_irs::optimize(
-                &realization,
-                &budgets,
-                scheme(p.method),
-                &self.settings,
-                seeds.algorithm_seed,
-            )
-            .map_err(|e| e.to_string())?,
-        };
+        let record = irs_design::optimize(
+            setup(p.setup),
+            &realization,
+            &Budgets::of(&sc),
+            scheme(p.method),
+            &self.settings,
+            seeds.algorithm_seed,
+        )
+        .map_err(|e| e.to_string())?;
         let termination = serde_json::to_value(&record.termination).unwrap_or(Value::Null);
         Ok(Evaluation {
             max_crb_rad2: record.max_crb_rad2,
             details: json!({
                 "crb_rad2_per_irs": record.irs.iter().map(|d| d.crb_trace).collect::<Vec<_>>(),
                 "angle_crb_rad2_per_irs": record.irs.iter().map(|d| d.crb_angle_rad2).collect::<Vec<_>>(),
-                "irs_power_w": record.irs.iter().map(|d| d.irs_power_w).collect::<Vec<_>>(),
+                "irs_power_used_w": record.irs.iter().map(|d| d.irs_power_used_w).collect::<Vec<_>>(),
                 "max_amplitude": record.irs.iter().map(|d| d.max_amplitude).collect::<Vec<_>>(),
-                "bs_power_w": record.bs_power_w,
+                "bs_power_used_w": record.bs_power_used_w,
                 "outer_iterations": record.outer_iterations,
                 "sdp_solves": record.sdp_solves,
                 "clarabel_time_s": record.clarabel_time_s,

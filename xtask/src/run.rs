@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{anyhow, Context, Result};
 use clap::{Args, ValueEnum};
 use irs_channel::{Realization, Scenario};
-use sense_at_bs::{Budgets, DesignRecord, KktSolver, Scheme, Settings, StepKind};
+use irs_design::{Budgets, DesignRecord, KktSolver, Scheme, Settings, Setup, StepKind};
 
 /// Which set-up to optimise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -195,11 +195,7 @@ pub fn run(args: &RunArgs) -> Result<DesignRecord> {
         .map_err(|e| anyhow!("invalid scenario: {e}"))?;
     let realization =
         Realization::new(&sc, args.seed).map_err(|e| anyhow!("channel realization: {e}"))?;
-    let budgets = Budgets {
-        p_t_w: sc.bs_power_w,
-        p_s_w: sc.irs_power_w,
-        a_max: sc.a_max,
-    };
+    let budgets = Budgets::of(&sc);
     let mut settings = Settings {
         threads: args.threads,
         reduce_subspace: !args.no_reduction,
@@ -212,18 +208,16 @@ pub fn run(args: &RunArgs) -> Result<DesignRecord> {
     let scheme = match args.scheme {
         SchemeArg::Proposed => Scheme::Proposed,
         SchemeArg::TransmitOnly => Scheme::TransmitOnly,
-        SchemeArg::ReflectiveOnly => Scheme::ReflectOnly,
+        SchemeArg::ReflectiveOnly => Scheme::ReflectiveOnly,
         SchemeArg::Passive => Scheme::Passive,
         SchemeArg::Isotropic => Scheme::Isotropic,
     };
-    let record = match args.setup {
-        SetUpArg::Bs => sense_at_bs::optimize(&realization, &budgets, scheme, &settings, args.seed)
-            .map_err(|e| anyhow!("{e}"))?,
-        SetUpArg::Irs => {
-            sense_at_irs::optimize(&realization, &budgets, scheme, &settings, args.seed)
-                .map_err(|e| anyhow!("{e}"))?
-        }
+    let setup = match args.setup {
+        SetUpArg::Bs => Setup::AtBs,
+        SetUpArg::Irs => Setup::AtIrs,
     };
+    let record = irs_design::optimize(setup, &realization, &budgets, scheme, &settings, args.seed)
+        .map_err(|e| anyhow!("{e}"))?;
     if let Some(path) = &args.json {
         let text = serde_json::to_string_pretty(&record).context("serialising the record")?;
         std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;

@@ -14,10 +14,10 @@ use std::time::Instant;
 use anyhow::{anyhow, Context, Result};
 use clap::{Args, ValueEnum};
 use irs_channel::{Realization, Scenario};
+use irs_design::{Budgets, DesignRecord, Scheme, Settings, Termination};
 use irs_estimate::tightness::{self, Design, IsotropicDesign, TightnessConfig, TightnessReport};
 use irs_estimate::{DesignSource, EstimateError, Setup};
 use plotters::prelude::*;
-use sense_at_bs::{Budgets, DesignRecord, Scheme, Settings, Termination};
 use serde::Serialize;
 
 use crate::reproduce::output::git_state;
@@ -199,24 +199,21 @@ impl OptimizedDesign {
         setup: Setup,
         budgets: &Budgets,
     ) -> Result<DesignRecord, EstimateError> {
-        let upstream =
-            |source_crate: &'static str, e: &dyn std::fmt::Display| EstimateError::Upstream {
-                source_crate,
-                message: format!(
-                    "proposed design at P_t = {:e} W, P_s = {:e} W: {e}",
-                    budgets.p_t_w, budgets.p_s_w
-                ),
-            };
-        match setup {
-            Setup::AtBs => {
-                sense_at_bs::optimize(real, budgets, Scheme::Proposed, &self.settings, self.seed)
-                    .map_err(|e| upstream("sense-at-bs", &e))
-            }
-            Setup::AtIrs => {
-                sense_at_irs::optimize(real, budgets, Scheme::Proposed, &self.settings, self.seed)
-                    .map_err(|e| upstream("sense-at-irs", &e))
-            }
-        }
+        irs_design::optimize(
+            setup,
+            real,
+            budgets,
+            Scheme::Proposed,
+            &self.settings,
+            self.seed,
+        )
+        .map_err(|e| EstimateError::Upstream {
+            source_crate: "irs-design",
+            message: format!(
+                "proposed design at P_t = {:e} W, P_s = {:e} W: {e}",
+                budgets.p_t_w, budgets.p_s_w
+            ),
+        })
     }
 }
 

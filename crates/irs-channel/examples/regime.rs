@@ -173,25 +173,26 @@ fn evaluate(setup: Setup, r: &Realization, irs: &IrsRealization, psi: &[C], rs: 
 }
 
 /// Phase-aligned ψ at a_max, then scaled down by bisection until the IRS power budget holds.
-fn design(setup: Setup, r: &Realization, irs: &IrsRealization, beam: bool) -> Eval {
+/// The budgets P_t, P_s (W) and a_max are the scenario's.
+fn design(setup: Setup, sc: &Scenario, r: &Realization, irs: &IrsRealization, beam: bool) -> Eval {
     let m = r.m();
     let a = irs.irs_array.steering(irs.theta_rad, irs.phi_rad);
     let u = principal_left(&irs.g);
     let psi0: Vec<C> = u
         .iter()
         .zip(&a)
-        .map(|(un, an)| C::from_polar(r.a_max, -(un.arg() + an.arg())))
+        .map(|(un, an)| C::from_polar(sc.a_max, -(un.arg() + an.arg())))
         .collect();
     let p0 = diag(&psi0);
     let rs = if beam {
         let v = g_t_psi_a(irs, &p0, &a);
         let nrm = v.iter().map(|x| x.norm_sqr()).sum::<f64>().sqrt();
         let vv: Vec<C> = v.iter().map(|x| x.conj() / nrm).collect();
-        &col(&vv) * col(&vv).adjoint() * Scale(C::new(r.bs_power_w, 0.0))
+        &col(&vv) * col(&vv).adjoint() * Scale(C::new(sc.bs_power_w, 0.0))
     } else {
         Mat::from_fn(m, m, |i, k| {
             if i == k {
-                C::new(r.bs_power_w / m as f64, 0.0)
+                C::new(sc.bs_power_w / m as f64, 0.0)
             } else {
                 cz()
             }
@@ -199,12 +200,12 @@ fn design(setup: Setup, r: &Realization, irs: &IrsRealization, beam: bool) -> Ev
     };
     let scaled = |t: f64| psi0.iter().map(|x| x * t).collect::<Vec<C>>();
     let (mut lo, mut hi) = (0.0, 1.0);
-    if irs_power(setup, r, irs, &scaled(1.0), &rs) <= r.irs_power_w {
+    if irs_power(setup, r, irs, &scaled(1.0), &rs) <= sc.irs_power_w {
         lo = 1.0;
     } else {
         for _ in 0..60 {
             let mid = 0.5 * (lo + hi);
-            if irs_power(setup, r, irs, &scaled(mid), &rs) <= r.irs_power_w {
+            if irs_power(setup, r, irs, &scaled(mid), &rs) <= sc.irs_power_w {
                 lo = mid;
             } else {
                 hi = mid;
@@ -268,8 +269,16 @@ fn main() {
                 let (mut cb, mut ci, mut sb, mut si) = (vec![], vec![], vec![], vec![]);
                 for k in 0..seeds {
                     let r = Realization::nth(&sc, 1, k).expect("valid scenario");
-                    let eb: Vec<Eval> = r.irs.iter().map(|i| design(setup, &r, i, true)).collect();
-                    let ei: Vec<Eval> = r.irs.iter().map(|i| design(setup, &r, i, false)).collect();
+                    let eb: Vec<Eval> = r
+                        .irs
+                        .iter()
+                        .map(|i| design(setup, &sc, &r, i, true))
+                        .collect();
+                    let ei: Vec<Eval> = r
+                        .irs
+                        .iter()
+                        .map(|i| design(setup, &sc, &r, i, false))
+                        .collect();
                     cb.push(eb.iter().map(|e| e.crb).fold(0.0, f64::max));
                     ci.push(ei.iter().map(|e| e.crb).fold(0.0, f64::max));
                     sb.push(eb.iter().map(|e| e.snr).fold(f64::INFINITY, f64::min));

@@ -1,5 +1,6 @@
-//! Seeded channel realizations: G_l (N×M Rician), β_l, the target's angles θ_l, φ_l, and every
-//! scenario quantity a consumer needs, with powers converted to watts.
+//! Seeded channel realizations: G_l (N×M Rician), β_l, the target's angles θ_l, φ_l, the arrays, the
+//! noise powers in watts and T_c — the channel, not the design problem: the budgets P_t, P_s, a_max
+//! stay in the scenario (`irs_design::Budgets::of`).
 
 use crate::geometry::{distance_m, ula_angle_rad};
 use crate::rng::{complex_normal, stream, uniform_open0, Purpose};
@@ -80,12 +81,6 @@ pub struct Realization {
     pub sigma_s2_w: f64,
     /// T_c in symbols.
     pub t_c: usize,
-    /// P_t in W.
-    pub bs_power_w: f64,
-    /// P_s in W.
-    pub irs_power_w: f64,
-    /// a_max (amplitude, linear).
-    pub a_max: f64,
     /// Carrier wavelength λ in metres.
     pub wavelength_m: f64,
 }
@@ -158,9 +153,6 @@ impl Realization {
             sigma_b2_w: scenario.noise.bs.watts(),
             sigma_s2_w: scenario.noise.sensor.watts(),
             t_c: scenario.t_c,
-            bs_power_w: scenario.bs_power_w,
-            irs_power_w: scenario.irs_power_w,
-            a_max: scenario.a_max,
             wavelength_m: lambda,
         })
     }

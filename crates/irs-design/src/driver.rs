@@ -4,13 +4,14 @@
 use std::time::Instant;
 
 use faer::{c64, Mat};
-use irs_fim::{ReflectMaps, SensingModel, TransmitMaps};
+use irs_channel::Realization;
+use irs_fim::{ReflectMaps, SensingLink, SensingModel, Setup, TransmitMaps};
 
 use crate::par::map_indexed;
 use crate::randomization::scale_to_feasible;
 use crate::record::{
-    ArraySpec, CMat, DesignRecord, IrsDesign, IrsInputs, ProblemInputs, SdpSolve, SetupKind,
-    StepKind, StepRecord, Termination, SCHEMA_VERSION,
+    ArraySpec, CMat, DesignRecord, IrsDesign, IrsInputs, ProblemInputs, SdpSolve, StepKind,
+    StepRecord, Termination, SCHEMA_VERSION,
 };
 use crate::reflect::{crb_kind, reflect_irs, true_crb, true_power};
 use crate::rng::{random_phase, stream, Purpose};
@@ -18,17 +19,17 @@ use crate::settings::{Budgets, FeasibleInit, Objective, PsiInit, Scheme, Setting
 use crate::transmit::{irs_data, solve_transmit, trace_re};
 use crate::{DesignError, StepError};
 
-/// What the driver cannot read from the links themselves: the set-up kind and its receiver.
+/// What the record keeps that the links do not carry: the set-up and both receivers' noise powers.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SetupMeta {
+struct Receiver {
     /// Which set-up the links belong to.
-    pub kind: SetupKind,
+    setup: Setup,
     /// BS receiver noise σ_b², W (recorded; used by sensing at the BS).
-    pub sigma_b2_w: f64,
+    sigma_b2_w: f64,
     /// Sensor noise σ_s², W (recorded; used by sensing at the IRSs).
-    pub sigma_s2_w: f64,
+    sigma_s2_w: f64,
     /// Dedicated sensor array (sensing at the IRSs), recorded per IRS.
-    pub sensor_arrays: Option<Vec<ArraySpec>>,
+    sensor_arrays: Option<Vec<ArraySpec>>,
 }
 
 /// The current design.
@@ -45,18 +46,47 @@ impl State {
     }
 }
 
-/// Runs one scheme on the links `links` (one per IRS, all with the same M) and returns the design record.
+/// Runs `scheme` for `setup` on one channel realization and returns the design record: problem (P1) for
+/// [`Setup::AtBs`], (P4) for [`Setup::AtIrs`] (the crates `sense-at-bs` and `sense-at-irs` call this).
 ///
-/// - `links[l]`: IRS l's link of either set-up (irs-fim's [`SensingModel`], [`TransmitMaps`] and [`ReflectMaps`]);
-/// - `budgets`: P_t, P_s (W) and a_max; `scheme`: proposed or a benchmark; `settings`: see [`Settings`];
-/// - `seed`: drives every random choice (initial phases, randomisation draws); the result is bit-identical for
-///   a given seed whatever `settings.threads` is.
+/// - `realization`: the channel (G_l, β_l, angles, arrays, noise powers, T_c), from
+///   `irs_channel::Realization::new(&scenario, seed)`; its links are built by [`SensingLink::all`];
+/// - `budgets`: P_t, P_s (W) and a_max (the scenario's: [`Budgets::of`]); `scheme`: proposed or a benchmark;
+///   `settings`: see [`Settings`];
+/// - `seed`: drives every random choice of the algorithm (initial phases, randomisation draws; not the channel,
+///   which the realization fixes); the result is bit-identical for a given seed whatever `settings.threads` is.
 ///
-/// `Err` only when no design exists (invalid inputs, an IRS budget below its noise floor, no information);
-/// solver failures after the initial design end the run with [`Termination::SolverFailure`] in an `Ok` record.
-pub fn optimize<S: TransmitMaps + ReflectMaps>(
+/// `Err` only when no design exists (a link the model rejects, invalid budgets or settings, an IRS budget below
+/// its noise floor, no information); solver failures after the initial design end the run with
+/// [`Termination::SolverFailure`] in an `Ok` record.
+pub fn optimize(
+    setup: Setup,
+    realization: &Realization,
+    budgets: &Budgets,
+    scheme: Scheme,
+    settings: &Settings,
+    seed: u64,
+) -> Result<DesignRecord, DesignError> {
+    let links = SensingLink::all(setup, realization)?;
+    let receiver = Receiver {
+        setup,
+        sigma_b2_w: realization.sigma_b2_w,
+        sigma_s2_w: realization.sigma_s2_w,
+        sensor_arrays: (setup == Setup::AtIrs).then(|| {
+            realization
+                .irs
+                .iter()
+                .map(|i| ArraySpec::from_upa(&i.sensor_array))
+                .collect()
+        }),
+    };
+    optimize_links(&links, &receiver, budgets, scheme, settings, seed)
+}
+
+/// [`optimize`] on given links (one per IRS, all with the same M).
+fn optimize_links<S: TransmitMaps + ReflectMaps>(
     links: &[S],
-    meta: &SetupMeta,
+    meta: &Receiver,
     budgets: &Budgets,
     scheme: Scheme,
     settings: &Settings,
@@ -126,7 +156,7 @@ fn initial_psi<S: SensingModel>(
 
 fn run<S: TransmitMaps + ReflectMaps>(
     links: &[S],
-    meta: &SetupMeta,
+    meta: &Receiver,
     budgets: &Budgets,
     scheme: Scheme,
     settings: &Settings,
@@ -157,7 +187,7 @@ fn run<S: TransmitMaps + ReflectMaps>(
     // (schemes whose definition fixes R_s = (P_t/M) I always shrink ψ instead).
     let r_iso = Mat::<c64>::identity(m, m) * faer::Scale(c64::new(budgets.p_t_w / m as f64, 0.0));
     let shrink_transmit = settings.feasible_init == FeasibleInit::ShrinkTransmit
-        && !matches!(scheme, Scheme::ReflectOnly | Scheme::Isotropic);
+        && !matches!(scheme, Scheme::ReflectiveOnly | Scheme::Isotropic);
     let mut state = State {
         r_s: Vec::with_capacity(links.len()),
         psi: Vec::with_capacity(links.len()),
@@ -220,7 +250,7 @@ fn run<S: TransmitMaps + ReflectMaps>(
                 Termination::solver_failure(StepKind::Transmit, None, &e)
             })
         }
-        Scheme::ReflectOnly => {
+        Scheme::ReflectiveOnly => {
             let (rec, fail) = reflect_step(links, &mut state, budgets, passive, settings, seed, 1);
             history.push(rec);
             outer_iterations = 1;
@@ -433,7 +463,7 @@ fn reflect_step<S: ReflectMaps>(
 #[allow(clippy::too_many_arguments)]
 fn assemble<S: SensingModel>(
     links: &[S],
-    meta: &SetupMeta,
+    meta: &Receiver,
     budgets: &Budgets,
     scheme: Scheme,
     settings: &Settings,
@@ -455,17 +485,17 @@ fn assemble<S: SensingModel>(
                 crb_trace: fim.map_or(f64::INFINITY, |f| f.crb(crb_kind(Objective::Trace))),
                 crb_angle_rad2: fim.map_or(f64::INFINITY, |f| f.crb(crb_kind(Objective::Angle))),
                 fim: fim.map_or([[0.0; 4]; 4], |f| f.0),
-                irs_power_w: true_power(link, r.as_ref(), psi),
+                irs_power_used_w: true_power(link, r.as_ref(), psi),
                 max_amplitude: psi.iter().map(|z| z.norm()).fold(0.0, f64::max),
-                slot_power_w: trace_re(r.as_ref()),
+                slot_power_used_w: trace_re(r.as_ref()),
             }
         })
         .collect();
-    let bs_power_w =
+    let bs_power_used_w =
         state.r_s.iter().map(|r| trace_re(r.as_ref())).sum::<f64>() / links.len() as f64;
     let all_sdp: Vec<&SdpSolve> = history.iter().flat_map(|h| h.sdp.iter()).collect();
     let inputs = ProblemInputs {
-        setup: meta.kind,
+        setup: meta.setup,
         t_c: links[0].link().snapshots * links.len(),
         m: links[0].bs_antennas(),
         sigma_r2_w: links[0].link().sigma_r2_w,
@@ -496,7 +526,7 @@ fn assemble<S: SensingModel>(
         seed,
         max_crb_rad2: state.max_crb(),
         irs,
-        bs_power_w,
+        bs_power_used_w,
         outer_iterations,
         sdp_solves: all_sdp.iter().map(|s| s.rounds as usize).sum(),
         clarabel_time_s: all_sdp.iter().map(|s| s.solve_time_s).sum(),

@@ -32,13 +32,12 @@ mod scaling;
 mod settings;
 mod transmit;
 
-pub use driver::{
-    optimal_reflect, optimal_transmit, optimize, ReflectResult, SetupMeta, TransmitResult,
-};
+pub use driver::{optimal_reflect, optimal_transmit, optimize, ReflectResult, TransmitResult};
 pub use error::{DesignError, StepError};
+pub use irs_fim::{SensingLink, Setup};
 pub use record::{
     ArraySpec, CMat, DesignRecord, IrsDesign, IrsInputs, ProblemInputs, ReflectIrsRecord, SdpSolve,
-    SetupKind, StepKind, StepRecord, Termination, SCHEMA_VERSION,
+    StepKind, StepRecord, Termination, SCHEMA_VERSION,
 };
 pub use settings::{
     Budgets, FimScalingKind, KktSolver, Objective, PsiInit, Scheme, SdpOptions, Settings,

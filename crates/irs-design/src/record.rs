@@ -3,10 +3,12 @@
 use faer::{c64, Mat, MatRef};
 use serde::{Deserialize, Serialize};
 
+use irs_fim::Setup;
+
 use crate::settings::{Budgets, Objective, Scheme, Settings};
 
 /// Version of the JSON schema of [`DesignRecord`]; bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// A dense complex matrix in column-major order; each entry serialises as `[re, im]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,16 +42,6 @@ impl CMat {
         (self.data.len() == self.rows * self.cols)
             .then(|| Mat::from_fn(self.rows, self.cols, |i, j| self.data[i + j * self.rows]))
     }
-}
-
-/// Which sensing set-up a record belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SetupKind {
-    /// Section III: echoes received at the BS (FIM of Proposition 1, power (8)).
-    SenseAtBs,
-    /// Section IV: echoes received by dedicated sensors at the IRSs (FIM of Proposition 2, power (34)).
-    SenseAtIrs,
 }
 
 /// A uniform planar array as recorded (eqs. 2–4 / 28–30): element n = i_v·n_h + i_h, spacings in wavelengths.
@@ -100,8 +92,8 @@ pub struct IrsInputs {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProblemInputs {
-    /// The set-up.
-    pub setup: SetupKind,
+    /// The set-up (`"sensing_at_bs"` or `"sensing_at_irs"`).
+    pub setup: Setup,
     /// Radar dwell time T_c in symbols (each IRS is active for T_c/L).
     pub t_c: usize,
     /// BS antennas M.
@@ -130,12 +122,12 @@ pub struct IrsDesign {
     pub crb_angle_rad2: f64,
     /// The 4×4 FIM over ξ = [θ, φ, Re β, Im β].
     pub fim: [[f64; 4]; 4],
-    /// True IRS power of eq. (8) / (34), W.
-    pub irs_power_w: f64,
+    /// The IRS power the design uses, eq. (8) / (34), W (its budget is `budgets.p_s_w`).
+    pub irs_power_used_w: f64,
     /// max_n |ψ_l,n|.
     pub max_amplitude: f64,
-    /// tr R_s,l, W.
-    pub slot_power_w: f64,
+    /// The BS power used in slot l, tr R_s,l, W.
+    pub slot_power_used_w: f64,
 }
 
 /// Kind of a step in the history.
@@ -308,8 +300,8 @@ pub struct DesignRecord {
     pub max_crb_rad2: f64,
     /// Per-IRS design.
     pub irs: Vec<IrsDesign>,
-    /// BS power (1/L) Σ_l tr R_s,l, W.
-    pub bs_power_w: f64,
+    /// The BS power the design uses, (1/L) Σ_l tr R_s,l, W (its budget is `budgets.p_t_w`).
+    pub bs_power_used_w: f64,
     /// Completed outer iterations.
     pub outer_iterations: usize,
     /// SDPs solved in the run: the `rounds` of every SDP record (a transmit step solved by column generation counts

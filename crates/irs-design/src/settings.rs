@@ -37,12 +37,12 @@ pub enum Scheme {
     /// transmission if needed, then one transmit step.
     TransmitOnly,
     /// "Reflective BF only": R_s,l = (P_t/M) I fixed, then one reflect step (SCA to convergence + randomisation).
-    ReflectOnly,
+    ReflectiveOnly,
     /// Passive IRSs (the paper's reference [27]): σ_r = 0, |ψ_n| = 1 (diag Θ = 1 in the SDR), no IRS power budget
     /// (a passive surface has no amplifier), alternating optimisation as for `Proposed`.
     Passive,
     /// Isotropic transmission R_s,l = (P_t/M) I with the initial ψ (see [`PsiInit`]) and no optimisation at all:
-    /// a pure evaluation baseline. (The paper's Fig. 7 "isotropic" curve with optimised ψ is [`Scheme::ReflectOnly`].)
+    /// a pure evaluation baseline. (The paper's Fig. 7 "isotropic" curve with optimised ψ is [`Scheme::ReflectiveOnly`].)
     Isotropic,
 }
 
@@ -51,10 +51,32 @@ impl Scheme {
     pub const ALL: [Scheme; 5] = [
         Scheme::Proposed,
         Scheme::TransmitOnly,
-        Scheme::ReflectOnly,
+        Scheme::ReflectiveOnly,
         Scheme::Passive,
         Scheme::Isotropic,
     ];
+
+    /// Legend text of the scheme (Section V's names of the benchmarks).
+    pub fn label(self) -> &'static str {
+        match self {
+            Scheme::Proposed => "proposed",
+            Scheme::TransmitOnly => "transmit BF only",
+            Scheme::ReflectiveOnly => "reflective BF only",
+            Scheme::Passive => "passive IRS",
+            Scheme::Isotropic => "isotropic",
+        }
+    }
+
+    /// Command-line name: `proposed`, `transmit-only`, `reflective-only`, `passive`, `isotropic`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Scheme::Proposed => "proposed",
+            Scheme::TransmitOnly => "transmit-only",
+            Scheme::ReflectiveOnly => "reflective-only",
+            Scheme::Passive => "passive",
+            Scheme::Isotropic => "isotropic",
+        }
+    }
     /// True for the passive-IRS benchmark (σ_r = 0, unit modulus, no IRS budget).
     pub fn is_passive(self) -> bool {
         matches!(self, Scheme::Passive)
@@ -74,6 +96,15 @@ pub struct Budgets {
 }
 
 impl Budgets {
+    /// The budgets of a scenario: P_t = `bs_power_w`, P_s = `irs_power_w`, a_max = `a_max`.
+    pub fn of(scenario: &irs_channel::Scenario) -> Budgets {
+        Budgets {
+            p_t_w: scenario.bs_power_w,
+            p_s_w: scenario.irs_power_w,
+            a_max: scenario.a_max,
+        }
+    }
+
     /// Checks every field; the error names it.
     pub fn validate(&self) -> Result<(), DesignError> {
         let pos = |field: &'static str, value: f64| {

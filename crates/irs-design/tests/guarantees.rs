@@ -7,16 +7,16 @@ mod common;
 
 use common::*;
 use irs_channel::{Realization, Scenario};
-use irs_design::{optimize, Budgets, DesignRecord, Scheme, Settings, SetupKind, StepKind};
+use irs_design::{optimize, Budgets, DesignRecord, Scheme, Settings, StepKind};
 use irs_fim::{SensingModel, Setup};
 use proptest::prelude::*;
 
 fn check_guarantees<S: SensingModel>(links: &[S], rec: &DesignRecord, b: &Budgets, passive: bool) {
     let rel = 1e-9;
     assert!(
-        rec.bs_power_w <= b.p_t_w * (1.0 + rel),
+        rec.bs_power_used_w <= b.p_t_w * (1.0 + rel),
         "BS power {} > {}",
-        rec.bs_power_w,
+        rec.bs_power_used_w,
         b.p_t_w
     );
     for (l, (d, link)) in rec.irs.iter().zip(links).enumerate() {
@@ -72,10 +72,10 @@ proptest! {
         let b = Budgets { p_t_w, p_s_w, a_max };
         let st = Settings { max_outer_iters: 4, ..Settings::default() };
         let bs = links(Setup::AtBs, &r);
-        let rec = optimize(&bs, &meta(SetupKind::SenseAtBs, &r), &b, Scheme::Proposed, &st, seed).unwrap();
+        let rec = optimize(Setup::AtBs, &r, &b, Scheme::Proposed, &st, seed).unwrap();
         check_guarantees(&bs, &rec, &b, false);
         let irs = links(Setup::AtIrs, &r);
-        let rec = optimize(&irs, &meta(SetupKind::SenseAtIrs, &r), &b, Scheme::Proposed, &st, seed).unwrap();
+        let rec = optimize(Setup::AtIrs, &r, &b, Scheme::Proposed, &st, seed).unwrap();
         check_guarantees(&irs, &rec, &b, false);
     }
 }
@@ -83,24 +83,20 @@ proptest! {
 #[test]
 fn benchmarks_are_feasible_too() {
     let r = Realization::new(&Scenario::small(), 11).unwrap();
-    let b = budgets(&r);
+    let b = Budgets::of(&Scenario::small());
     let irs = links(Setup::AtIrs, &r);
-    for scheme in [Scheme::TransmitOnly, Scheme::ReflectOnly, Scheme::Isotropic] {
-        let rec = optimize(
-            &irs,
-            &meta(SetupKind::SenseAtIrs, &r),
-            &b,
-            scheme,
-            &Settings::default(),
-            2,
-        )
-        .unwrap();
+    for scheme in [
+        Scheme::TransmitOnly,
+        Scheme::ReflectiveOnly,
+        Scheme::Isotropic,
+    ] {
+        let rec = optimize(Setup::AtIrs, &r, &b, scheme, &Settings::default(), 2).unwrap();
         check_guarantees(&irs, &rec, &b, false);
     }
     let passive: Vec<_> = irs.iter().map(|k| k.without_irs_noise().unwrap()).collect();
     let rec = optimize(
-        &irs,
-        &meta(SetupKind::SenseAtIrs, &r),
+        Setup::AtIrs,
+        &r,
         &b,
         Scheme::Passive,
         &Settings::default(),
@@ -114,23 +110,14 @@ fn benchmarks_are_feasible_too() {
 #[test]
 fn same_seed_gives_identical_records_for_any_thread_count_and_json_round_trips() {
     let r = Realization::new(&Scenario::small(), 4).unwrap();
-    let b = budgets(&r);
-    let bs = links(Setup::AtBs, &r);
+    let b = Budgets::of(&Scenario::small());
     let run = |threads: usize| {
         let st = Settings {
             threads,
             max_outer_iters: 3,
             ..Settings::default()
         };
-        optimize(
-            &bs,
-            &meta(SetupKind::SenseAtBs, &r),
-            &b,
-            Scheme::Proposed,
-            &st,
-            9,
-        )
-        .unwrap()
+        optimize(Setup::AtBs, &r, &b, Scheme::Proposed, &st, 9).unwrap()
     };
     let (a, c) = (run(1), run(2));
     // Everything but timings must be bit-identical.
@@ -146,19 +133,18 @@ fn same_seed_gives_identical_records_for_any_thread_count_and_json_round_trips()
     let json = serde_json::to_string(&a).unwrap();
     let back: DesignRecord = serde_json::from_str(&json).unwrap();
     assert_eq!(back, a);
+    // The names of docs/design-record-schema.md: used powers apart from budgets, the set-up as a value.
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["schema_version"], 3);
+    assert_eq!(v["inputs"]["setup"], "sensing_at_bs");
+    assert_eq!(v["bs_power_used_w"].as_f64(), Some(a.bs_power_used_w));
+    assert!(v["irs"][0]["irs_power_used_w"].is_f64() && v["irs"][0]["slot_power_used_w"].is_f64());
+    assert!(v.get("bs_power_w").is_none());
     // A different seed changes the random choices.
     let st = Settings {
         max_outer_iters: 3,
         ..Settings::default()
     };
-    let other = optimize(
-        &bs,
-        &meta(SetupKind::SenseAtBs, &r),
-        &b,
-        Scheme::Proposed,
-        &st,
-        10,
-    )
-    .unwrap();
+    let other = optimize(Setup::AtBs, &r, &b, Scheme::Proposed, &st, 10).unwrap();
     assert_ne!(other.irs[0].psi, a.irs[0].psi);
 }

@@ -6,8 +6,8 @@ mod common;
 use common::*;
 use faer::{c64, Mat};
 use irs_channel::{Realization, Scenario};
-use irs_design::{optimize, Budgets, DesignError, Scheme, Settings, SetupKind};
-use irs_fim::{LinkParams, SensingAtBs, SensingAtIrs, Setup};
+use irs_design::{optimize, Budgets, DesignError, Scheme, Settings};
+use irs_fim::Setup;
 
 fn both(r: &Realization, b: &Budgets, scheme: Scheme) -> [Result<f64, DesignError>; 2] {
     let st = Settings {
@@ -15,31 +15,15 @@ fn both(r: &Realization, b: &Budgets, scheme: Scheme) -> [Result<f64, DesignErro
         ..Settings::default()
     };
     [
-        optimize(
-            &links(Setup::AtBs, r),
-            &meta(SetupKind::SenseAtBs, r),
-            b,
-            scheme,
-            &st,
-            1,
-        )
-        .map(|x| x.max_crb_rad2),
-        optimize(
-            &links(Setup::AtIrs, r),
-            &meta(SetupKind::SenseAtIrs, r),
-            b,
-            scheme,
-            &st,
-            1,
-        )
-        .map(|x| x.max_crb_rad2),
+        optimize(Setup::AtBs, r, b, scheme, &st, 1).map(|x| x.max_crb_rad2),
+        optimize(Setup::AtIrs, r, b, scheme, &st, 1).map(|x| x.max_crb_rad2),
     ]
 }
 
 #[test]
 fn invalid_budgets_are_rejected_with_the_field_name() {
     let r = Realization::new(&Scenario::small(), 1).unwrap();
-    let ok = budgets(&r);
+    let ok = Budgets::of(&Scenario::small());
     for (b, field) in [
         (Budgets { p_t_w: 0.0, ..ok }, "p_t_w"),
         (Budgets { p_t_w: -1.0, ..ok }, "p_t_w"),
@@ -79,7 +63,7 @@ fn invalid_budgets_are_rejected_with_the_field_name() {
 #[test]
 fn tiny_power_budget_and_unit_gain_give_finite_designs() {
     let r = Realization::new(&Scenario::small(), 1).unwrap();
-    let ok = budgets(&r);
+    let ok = Budgets::of(&Scenario::small());
     for b in [
         Budgets { p_t_w: 1e-9, ..ok },
         Budgets { a_max: 1.0, ..ok },
@@ -98,7 +82,7 @@ fn irs_budget_below_the_noise_floor_is_a_typed_error() {
     // At unit gain the amplifier noise alone draws 2σ_r²N (eq. 8) or σ_r²N (eq. 34) = 8e-14 / 4e-14 W.
     let b = Budgets {
         p_s_w: 1e-14,
-        ..budgets(&r)
+        ..Budgets::of(&Scenario::small())
     };
     for res in both(&r, &b, Scheme::Proposed) {
         match res {
@@ -117,39 +101,30 @@ fn irs_budget_below_the_noise_floor_is_a_typed_error() {
 #[test]
 fn channels_with_zeros_give_typed_outcomes() {
     let r = Realization::new(&Scenario::small(), 1).unwrap();
-    let b = budgets(&r);
-    let zeroed = |l: usize, f: &dyn Fn(usize, usize) -> bool| {
-        let mut p = LinkParams::from_realization(&r, l).unwrap();
-        p.g = Mat::from_fn(p.g.nrows(), p.g.ncols(), |i, j| {
-            if f(i, j) {
-                c64::new(0.0, 0.0)
-            } else {
-                p.g[(i, j)]
-            }
-        });
-        p
+    let b = Budgets::of(&Scenario::small());
+    // The realization with the entries (i, j) of G_l zeroed where `f` says so, for every l in `irss`.
+    let zeroed = |irss: &[usize], f: &dyn Fn(usize, usize) -> bool| {
+        let mut z = r.clone();
+        for &l in irss {
+            let g = z.irs[l].g.clone();
+            z.irs[l].g = Mat::from_fn(g.nrows(), g.ncols(), |i, j| {
+                if f(i, j) {
+                    c64::new(0.0, 0.0)
+                } else {
+                    g[(i, j)]
+                }
+            });
+        }
+        z
     };
     let st = Settings {
         max_outer_iters: 2,
         ..Settings::default()
     };
     // IRS 1 with an all-zero channel: no information.
-    let bs: Vec<_> = (0..2)
-        .map(|l| {
-            SensingAtBs::new(
-                if l == 1 {
-                    zeroed(l, &|_, _| true)
-                } else {
-                    LinkParams::from_realization(&r, l).unwrap()
-                },
-                r.sigma_b2_w,
-            )
-            .unwrap()
-        })
-        .collect();
     match optimize(
-        &bs,
-        &meta(SetupKind::SenseAtBs, &r),
+        Setup::AtBs,
+        &zeroed(&[1], &|_, _| true),
         &b,
         Scheme::Proposed,
         &st,
@@ -161,20 +136,10 @@ fn channels_with_zeros_give_typed_outcomes() {
             other.map(|x| x.max_crb_rad2)
         ),
     }
-    // A zero row (one dead element) and a zero column (one dead antenna): a finite design.
-    let irs: Vec<_> = (0..2)
-        .map(|l| {
-            SensingAtIrs::new(
-                zeroed(l, &|i, j| i == 1 || j == 2),
-                r.irs[l].sensor_array,
-                r.sigma_s2_w,
-            )
-            .unwrap()
-        })
-        .collect();
+    // A zero row (one dead element) and a zero column (one dead antenna) on both IRSs: a finite design.
     let rec = optimize(
-        &irs,
-        &meta(SetupKind::SenseAtIrs, &r),
+        Setup::AtIrs,
+        &zeroed(&[0, 1], &|i, j| i == 1 || j == 2),
         &b,
         Scheme::Proposed,
         &st,
@@ -192,9 +157,9 @@ fn invalid_settings_are_rejected_with_the_field_name() {
         ..Settings::default()
     };
     match optimize(
-        &links(Setup::AtBs, &r),
-        &meta(SetupKind::SenseAtBs, &r),
-        &budgets(&r),
+        Setup::AtBs,
+        &r,
+        &Budgets::of(&Scenario::small()),
         Scheme::Proposed,
         &bad,
         1,
@@ -210,20 +175,12 @@ fn invalid_settings_are_rejected_with_the_field_name() {
 #[test]
 fn failed_sdp_is_retried_once_with_fallback_settings_and_the_run_ends_gracefully() {
     let r = Realization::new(&Scenario::small(), 1).unwrap();
-    let b = budgets(&r);
+    let b = Budgets::of(&Scenario::small());
     for retry in [true, false] {
         let mut st = Settings::default();
         st.sdp.max_iter = 1;
         st.sdp.retry_on_failure = retry;
-        let rec = optimize(
-            &links(Setup::AtBs, &r),
-            &meta(SetupKind::SenseAtBs, &r),
-            &b,
-            Scheme::Proposed,
-            &st,
-            1,
-        )
-        .unwrap();
+        let rec = optimize(Setup::AtBs, &r, &b, Scheme::Proposed, &st, 1).unwrap();
         assert!(
             matches!(
                 rec.termination,
@@ -244,7 +201,7 @@ fn failed_sdp_is_retried_once_with_fallback_settings_and_the_run_ends_gracefully
 #[test]
 fn a_failed_transmit_step_is_a_typed_error_carrying_the_solver_error() {
     let r = Realization::new(&Scenario::small(), 1).unwrap();
-    let b = budgets(&r);
+    let b = Budgets::of(&Scenario::small());
     let ls = links(Setup::AtBs, &r);
     let psi: Vec<Vec<c64>> = (0..2).map(|_| vec![c64::new(1.0, 0.0); 4]).collect();
     let mut st = Settings::default();

@@ -212,7 +212,7 @@ fn transmit_step_matches_projected_gradient_for_one_irs() {
 fn reduced_vs_full(m: usize, side: usize, seed: u64, psi_seed: u64) -> [(f64, f64, Vec<usize>); 2] {
     let sc = Scenario::with_array_sizes(m, side);
     let r = Realization::new(&sc, seed).unwrap();
-    let b = budgets(&r);
+    let b = Budgets::of(&sc);
     let n = side * side;
     let psi: Vec<Vec<c64>> = (0..2)
         .map(|l| phases(n, 2.0, l as u64 + psi_seed))

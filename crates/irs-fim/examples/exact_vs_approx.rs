@@ -25,7 +25,7 @@ fn main() {
                     // ψ: a_max with the phases that co-phase the LoS, then scaled to satisfy eq. (8).
                     let g = s.link().g();
                     let mut psi: Vec<C64> = (0..n)
-                        .map(|i| C64::from_polar(re.a_max, -(g[(i, 0)].arg())))
+                        .map(|i| C64::from_polar(scenario.a_max, -(g[(i, 0)].arg())))
                         .collect();
                     let r_s = match beam {
                         "isotropic" => Mat::from_fn(m, m, |i, j| {
@@ -46,7 +46,7 @@ fn main() {
                     };
                     // Scale ψ down until the IRS power (8) is within P_s (power is increasing in |ψ|).
                     for _ in 0..200 {
-                        if s.irs_power_w(r_s.as_ref(), &psi).unwrap() <= re.irs_power_w {
+                        if s.irs_power_w(r_s.as_ref(), &psi).unwrap() <= scenario.irs_power_w {
                             break;
                         }
                         psi.iter_mut().for_each(|p| *p *= 0.95);

@@ -1,97 +1,52 @@
-//! Joint transmit and reflective beamforming for sensing at the IRSs with dedicated sensors (problem (P4),
-//! Section IV-C): binds the shared alternating-optimisation driver of `irs-design` to the FIM of Proposition 2
-//! (whose affine map in R_s carries the constant covariance term of eq. 41) and the IRS power (34)/(47).
+//! Joint transmit and reflective beamforming for sensing at the IRSs: problem (P4) of Section IV-C, the
+//! echoes received by dedicated sensors on each IRS (FIM of Proposition 2, whose affine map in R_s
+//! carries the constant covariance term of eq. 41, and IRS power (34)/(47)).
 //!
-//! ```no_run
-//! use sense_at_irs::{optimize, budgets_of, Scheme, Settings};
-//! let scenario = irs_channel::Scenario::default();
-//! let realization = irs_channel::Realization::new(&scenario, 1).unwrap();
-//! let record = optimize(&realization, &budgets_of(&realization), Scheme::Proposed, &Settings::default(), 7)
-//!     .unwrap();
-//! println!("max-CRB {} rad², {} SDPs", record.max_crb_rad2, record.sdp_solves);
+//! The entry point of P4. It runs the alternating optimizer of `irs-design` — the same engine as
+//! `sense-at-bs` (P1), with the set-up fixed to [`irs_design::Setup::AtIrs`] — and re-exports what a
+//! caller needs to set it up and read its answer. The record adds the sensor arrays
+//! (`inputs.irs[l].sensor_array`).
+//!
+//! ```
+//! use irs_channel::{Realization, Scenario};
+//! use sense_at_irs::{optimize, Budgets, Scheme, Settings};
+//!
+//! let scenario = Scenario::small(); // the paper's geometry with M = 4 and 2×2 IRSs and sensors
+//! let realization = Realization::new(&scenario, 1)?; // channel seed 1
+//! let budgets = Budgets::of(&scenario); // P_t = 1 W, P_s = 0.1 W, a_max = 8
+//! let record = optimize(&realization, &budgets, Scheme::Proposed, &Settings::default(), 7)?;
+//! assert!(record.irs.iter().all(|d| d.irs_power_used_w <= budgets.p_s_w));
+//! println!("max-CRB {:.3e} rad², {:?}", record.max_crb_rad2, record.termination);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#![forbid(unsafe_code)]
+
 use irs_channel::Realization;
-use irs_design::{ArraySpec, SetupKind, SetupMeta};
 pub use irs_design::{
-    Budgets, CMat, DesignError, DesignRecord, IrsDesign, KktSolver, Objective, PsiInit, Scheme,
+    Budgets, DesignError, DesignRecord, IrsDesign, KktSolver, Objective, PsiInit, Scheme,
     SdpOptions, Settings, StepKind, StepRecord, Termination,
 };
-use irs_fim::{LinkParams, SensingAtIrs};
-
-/// Errors of this crate.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum SenseAtIrsError {
-    /// The realization's data for IRS `irs` were rejected by the FIM model.
-    #[error("IRS {irs}: {source}")]
-    Link {
-        /// IRS index.
-        irs: usize,
-        /// The FIM crate's error (names the field).
-        source: irs_fim::FimError,
-    },
-    /// The optimizer's error (invalid budgets or settings, no information, empty feasible set).
-    #[error(transparent)]
-    Design(#[from] DesignError),
-}
-
-/// The budgets stored in a realization (its scenario's P_t, P_s, a_max).
-pub fn budgets_of(r: &Realization) -> Budgets {
-    Budgets {
-        p_t_w: r.bs_power_w,
-        p_s_w: r.irs_power_w,
-        a_max: r.a_max,
-    }
-}
-
-/// The links of Proposition 2 for every IRS (sensor array and σ_s² from the realization) of a realization (T_L = T_c / L snapshots each).
-pub fn links(r: &Realization) -> Result<Vec<SensingAtIrs>, SenseAtIrsError> {
-    r.irs
-        .iter()
-        .enumerate()
-        .map(|(l, irs)| {
-            let link = LinkParams {
-                g: irs.g.clone(),
-                irs: irs.irs_array,
-                theta_rad: irs.theta_rad,
-                phi_rad: irs.phi_rad,
-                beta: irs.beta,
-                sigma_r2_w: r.sigma_r2_w,
-                snapshots: r.t_l(),
-            };
-            SensingAtIrs::new(link, irs.sensor_array, r.sigma_s2_w)
-                .map_err(|source| SenseAtIrsError::Link { irs: l, source })
-        })
-        .collect()
-}
 
 /// Runs `scheme` for sensing at the IRSs on one channel realization and returns the design record.
 ///
-/// `budgets`: P_t, P_s in W and a_max (use [`budgets_of`] for the scenario's); `seed` drives all randomness of
+/// `budgets`: P_t, P_s in W and a_max ([`Budgets::of`] gives the scenario's); `seed` drives all randomness of
 /// the algorithm (not the channel, which the realization fixes). Deterministic for a seed whatever
 /// `settings.threads`. `Err` only when no design exists; solver failures are reported in
-/// `record.termination`.
+/// `record.termination`. Equal to `irs_design::optimize(Setup::AtIrs, …)`.
 pub fn optimize(
     realization: &Realization,
     budgets: &Budgets,
     scheme: Scheme,
     settings: &Settings,
     seed: u64,
-) -> Result<DesignRecord, SenseAtIrsError> {
-    let links = links(realization)?;
-    let meta = SetupMeta {
-        kind: SetupKind::SenseAtIrs,
-        sigma_b2_w: realization.sigma_b2_w,
-        sigma_s2_w: realization.sigma_s2_w,
-        sensor_arrays: Some(
-            realization
-                .irs
-                .iter()
-                .map(|i| ArraySpec::from_upa(&i.sensor_array))
-                .collect(),
-        ),
-    };
-    Ok(irs_design::optimize(
-        &links, &meta, budgets, scheme, settings, seed,
-    )?)
+) -> Result<DesignRecord, DesignError> {
+    irs_design::optimize(
+        irs_design::Setup::AtIrs,
+        realization,
+        budgets,
+        scheme,
+        settings,
+        seed,
+    )
 }

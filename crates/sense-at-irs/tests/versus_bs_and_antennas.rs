@@ -2,7 +2,7 @@
 //! under isotropic transmission the CRB at the IRSs does not depend on M (Fig. 7).
 
 use irs_channel::{KFactor, Realization, Scenario, UpaSize};
-use sense_at_irs::{budgets_of, optimize, Scheme, Settings};
+use sense_at_irs::{optimize, Budgets, Scheme, Settings};
 
 /// ~3 min in the test profile: run with `cargo test -- --ignored`.
 #[test]
@@ -10,7 +10,7 @@ use sense_at_irs::{budgets_of, optimize, Scheme, Settings};
 fn sensing_at_irs_beats_sensing_at_bs_on_the_default_scenario() {
     let sc = Scenario::default();
     let r = Realization::new(&sc, 1).unwrap();
-    let b = budgets_of(&r);
+    let b = Budgets::of(&sc);
     let st = Settings::default();
     let at_irs = optimize(&r, &b, Scheme::Proposed, &st, 1).unwrap();
     let at_bs = sense_at_bs::optimize(&r, &b, Scheme::Proposed, &st, 1).unwrap();
@@ -43,12 +43,13 @@ fn with_m(m: usize, k: Option<KFactor>) -> Scenario {
 fn isotropic_crb_at_irs_is_independent_of_m_for_line_of_sight_channels() {
     let ms = [4usize, 8, 16, 32];
     let st = Settings::default();
-    for scheme in [Scheme::Isotropic, Scheme::ReflectOnly] {
+    for scheme in [Scheme::Isotropic, Scheme::ReflectiveOnly] {
         let v: Vec<f64> = ms
             .iter()
             .map(|&m| {
-                let r = Realization::new(&with_m(m, Some(KFactor::Linear(1e12))), 3).unwrap();
-                optimize(&r, &budgets_of(&r), scheme, &st, 5)
+                let sc = with_m(m, Some(KFactor::Linear(1e12)));
+                let r = Realization::new(&sc, 3).unwrap();
+                optimize(&r, &Budgets::of(&sc), scheme, &st, 5)
                     .unwrap()
                     .max_crb_rad2
             })
@@ -72,8 +73,9 @@ fn isotropic_crb_at_irs_is_flat_in_m_on_average_while_the_proposed_improves() {
     let mean = |m: usize, scheme: Scheme| {
         (1..=4u64)
             .map(|k| {
-                let r = Realization::nth(&with_m(m, None), 7, k).unwrap();
-                optimize(&r, &budgets_of(&r), scheme, &st, k)
+                let sc = with_m(m, None);
+                let r = Realization::nth(&sc, 7, k).unwrap();
+                optimize(&r, &Budgets::of(&sc), scheme, &st, k)
                     .unwrap()
                     .max_crb_rad2
             })

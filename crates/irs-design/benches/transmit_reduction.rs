@@ -6,22 +6,15 @@
 //! Full runs only at M ≤ 32: at M = 64 one full solve takes minutes (the SDP notes measured over ten minutes),
 //! which is the point of the reduction.
 //!
-//! `cargo bench -p sense-at-irs --bench transmit_reduction`
+//! `cargo bench -p irs-design --bench transmit_reduction`
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use faer::c64;
 use irs_channel::{Realization, Scenario};
-use irs_design::optimal_transmit;
-use sense_at_irs::{Scheme, Settings};
+use irs_design::{optimal_transmit, optimize, Budgets, Scheme, SensingLink, Settings, Setup};
 use std::time::Duration;
 
 /// Largest M at which the full formulation is benched.
 const FULL_MAX_M: usize = 32;
-
-fn realization(m: usize) -> Realization {
-    let mut s = Scenario::default();
-    s.bs.antennas = m;
-    Realization::new(&s, 1).expect("the default scenario with M antennas is valid")
-}
 
 fn bench(c: &mut Criterion) {
     let reduced = Settings::default();
@@ -33,43 +26,29 @@ fn bench(c: &mut Criterion) {
         reduce_subspace: false,
         ..Settings::default()
     };
-    for setup in ["bs", "irs"] {
-        let mut g = c.benchmark_group(format!("transmit_reduction_{setup}"));
+    for setup in Setup::ALL {
+        let mut g = c.benchmark_group(format!("transmit_reduction_{}", setup.id()));
         g.sample_size(10)
             .warm_up_time(Duration::from_millis(500))
             .measurement_time(Duration::from_secs(3));
         for m in [16usize, 32, 64, 128, 256] {
-            let r = realization(m);
-            let b = sense_at_irs::budgets_of(&r);
+            let mut s = Scenario::default();
+            s.bs.antennas = m;
+            let r = Realization::new(&s, 1).expect("the default scenario with M antennas is valid");
+            let b = Budgets::of(&s);
             // ψ from the isotropic initialisation (random phases at a_max, scaled to feasibility).
-            let init = if setup == "bs" {
-                sense_at_bs::optimize(&r, &b, Scheme::Isotropic, &reduced, 1)
-                    .expect("isotropic evaluation of the default scenario")
-            } else {
-                sense_at_irs::optimize(&r, &b, Scheme::Isotropic, &reduced, 1)
-                    .expect("isotropic evaluation of the default scenario")
-            };
+            let init = optimize(setup, &r, &b, Scheme::Isotropic, &reduced, 1)
+                .expect("isotropic evaluation of the default scenario");
             let psi: Vec<Vec<c64>> = init.irs.iter().map(|d| d.psi.clone()).collect();
+            let ls = SensingLink::all(setup, &r).expect("valid links");
             let mut variants = vec![("reduced", &reduced), ("reduced_no_cg", &no_cg)];
             if m <= FULL_MAX_M {
                 variants.push(("full", &full));
             }
             for (name, st) in variants {
-                if setup == "bs" {
-                    let ls = sense_at_bs::links(&r).expect("valid links");
-                    g.bench_with_input(BenchmarkId::new(name, m), &m, |x, _| {
-                        x.iter(|| {
-                            optimal_transmit(&ls, &psi, &b, false, st).expect("transmit step")
-                        })
-                    });
-                } else {
-                    let ls = sense_at_irs::links(&r).expect("valid links");
-                    g.bench_with_input(BenchmarkId::new(name, m), &m, |x, _| {
-                        x.iter(|| {
-                            optimal_transmit(&ls, &psi, &b, false, st).expect("transmit step")
-                        })
-                    });
-                }
+                g.bench_with_input(BenchmarkId::new(name, m), &m, |x, _| {
+                    x.iter(|| optimal_transmit(&ls, &psi, &b, false, st).expect("transmit step"))
+                });
             }
         }
         g.finish();
