@@ -1,16 +1,17 @@
-//! End to end: a tiny sweep through xtask's public API with the real optimizers, checking the
+//! End to end: a tiny sweep through the reproduction engine's public API (irs-sweep) with the real optimizers, checking the
 //! values, the CSV and the JSON schema that `cargo xtask reproduce` writes.
 
 use std::path::PathBuf;
 
 use irs_channel::Scenario;
+use irs_design::{Scheme, Setup};
+use irs_sweep::engine::{Engine, EngineOptions, FigureData};
+use irs_sweep::evaluator::OptimizerEvaluator;
+use irs_sweep::output::{self, Provenance};
+use irs_sweep::spec::{CurveSpec, FigureId, FigureSpec, PointInputs, XAxis};
 use serde_json::Value;
-use xtask::evaluator::OptimizerEvaluator;
-use xtask::reproduce::engine::{Engine, EngineOptions, FigureData};
-use xtask::reproduce::output::{self, Provenance};
-use xtask::reproduce::spec::{CurveSpec, FigureId, FigureSpec, Method, PointInputs, SetUp, XAxis};
 
-fn curve(key: &str, setup: SetUp, method: Method) -> CurveSpec {
+fn curve(key: &str, setup: Setup, method: Scheme) -> CurveSpec {
     CurveSpec {
         key: key.to_string(),
         label: format!("{key}, tiny"),
@@ -32,8 +33,8 @@ fn tiny_spec() -> FigureSpec {
         axis: XAxis::BsPowerW,
         xs: vec![0.1, 10.0],
         curves: vec![
-            curve("transmit_only", SetUp::SensingAtIrs, Method::TransmitOnly),
-            curve("bs_transmit_only", SetUp::SensingAtBs, Method::TransmitOnly),
+            curve("transmit_only", Setup::AtIrs, Scheme::TransmitOnly),
+            curve("bs_transmit_only", Setup::AtBs, Scheme::TransmitOnly),
         ],
     }
 }
@@ -74,7 +75,7 @@ fn run(out: &std::path::Path, jobs: usize) -> (FigureData, usize) {
         scenario: engine.scenario().clone(),
         settings: engine.settings().clone(),
         base_seed: 3,
-        seeds: vec![xtask::reproduce::engine::realization_seeds(3, 0)],
+        seeds: vec![irs_sweep::engine::realization_seeds(3, 0)],
         realizations: 1,
         quick: true,
         jobs,
@@ -147,7 +148,7 @@ fn tiny_sweep_writes_schema_conformant_csv_and_json_with_real_optimizer_values()
     assert_eq!(std::fs::read_to_string(out1.join("fig5.csv")).unwrap(), csv);
     for (c1, c2) in fresh.curves.iter().zip(&fig.curves) {
         for (p1, p2) in c1.points.iter().zip(&c2.points) {
-            let bits = |p: &xtask::reproduce::engine::PointData| {
+            let bits = |p: &irs_sweep::engine::PointData| {
                 p.realizations
                     .iter()
                     .map(|r| r.value().map(f64::to_bits))

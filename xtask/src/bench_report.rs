@@ -15,6 +15,7 @@ use std::process::Command;
 use std::time::SystemTime;
 
 use anyhow::{bail, Context, Result};
+use irs_design::Setup;
 use serde::Deserialize;
 
 /// Start marker of the generated table in README.md.
@@ -246,7 +247,7 @@ pub fn render_table(results: &[BenchResult], source: &str, footer: &str) -> Stri
 /// The per-run breakdown (issues 6 and 10): one proposed design per set-up on the default scenario, seed 1,
 /// timed as `cargo xtask run` times it (one thread).
 fn breakdown_table() -> Result<String> {
-    use crate::run::{Breakdown, KktArg, RunArgs, SchemeArg, SetUpArg};
+    use irs_sweep::single::{self, Breakdown, RunOptions};
     let mut s = String::from(
         "Per-run breakdown (`cargo xtask run --setup bs|irs`: proposed design, default scenario, seed 1, one \
          thread), measured in the same invocation:\n\n\
@@ -254,24 +255,13 @@ fn breakdown_table() -> Result<String> {
          everything else | per SDP |\n|---|---|---|---|---|---|---|---|\n",
     );
     for (setup, name) in [
-        (SetUpArg::Bs, "sensing at the BS"),
-        (SetUpArg::Irs, "sensing at the IRSs"),
+        (Setup::AtBs, "sensing at the BS"),
+        (Setup::AtIrs, "sensing at the IRSs"),
     ] {
-        let args = RunArgs {
+        let record = single::run(&RunOptions {
             setup,
-            scheme: SchemeArg::Proposed,
-            scenario: None,
-            seed: 1,
-            p_t_w: None,
-            p_s_w: None,
-            a_max: None,
-            antennas: None,
-            kkt: KktArg::Faer,
-            no_reduction: false,
-            threads: 1,
-            json: None,
-        };
-        let record = crate::run::run(&args)?;
+            ..RunOptions::default()
+        })?;
         let b = Breakdown::of(&record);
         let other = b.everything_else_s();
         s.push_str(&format!(
@@ -341,7 +331,7 @@ pub fn run(args: &BenchReportArgs) -> Result<usize> {
         Some(start)
     };
     let results = collect_results(&args.criterion_dir, since)?;
-    let (commit, dirty) = crate::reproduce::output::git_state(Path::new("."));
+    let (commit, dirty) = irs_sweep::output::git_state(Path::new("."));
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let footer = format!(
         "Measured at commit {}{} on {cores} cores; regenerate with `cargo xtask bench-report`.",

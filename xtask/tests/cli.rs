@@ -223,7 +223,8 @@ fn tiny_tightness_run_writes_svg_csv_and_json_with_provenance() {
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out_dir.join("tightness.json")).unwrap())
             .unwrap();
-    assert_eq!(json["schema"], "irs-xtask-tightness/v1");
+    assert_eq!(json["schema"], "irs-xtask-tightness/v2");
+    assert_eq!(json["report"]["points"][0]["setup"], "sensing_at_bs");
     let prov = &json["provenance"];
     assert_eq!(prov["seed"], 9);
     assert_eq!(prov["trials"], 2);

@@ -196,6 +196,19 @@ pub enum KktSolver {
     Qdldl,
 }
 
+impl KktSolver {
+    /// Both solvers.
+    pub const ALL: [KktSolver; 2] = [KktSolver::Faer, KktSolver::Qdldl];
+
+    /// Name on command lines and in JSON: `faer`, `qdldl`.
+    pub fn id(self) -> &'static str {
+        match self {
+            KktSolver::Faer => "faer",
+            KktSolver::Qdldl => "qdldl",
+        }
+    }
+}
+
 impl From<KktSolver> for irs_sdp::LinearSolver {
     fn from(k: KktSolver) -> Self {
         match k {

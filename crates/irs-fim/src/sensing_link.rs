@@ -219,6 +219,7 @@ mod tests {
         let r = Realization::new(&Scenario::small(), 3).unwrap();
         let m = r.bs_array.len();
         let rs = faer::Mat::<C64>::identity(m, m);
+        let psi = [C64::new(1.0, 0.0); 4];
         for setup in Setup::ALL {
             let links = SensingLink::all(setup, &r).unwrap();
             assert_eq!(links.len(), r.irs.len());
@@ -228,12 +229,12 @@ mod tests {
                 let direct = match setup {
                     Setup::AtBs => SensingAtBs::new(p, r.sigma_b2_w)
                         .unwrap()
-                        .fim(rs.as_ref(), &vec![C64::new(1.0, 0.0); 4]),
+                        .fim(rs.as_ref(), &psi),
                     Setup::AtIrs => SensingAtIrs::new(p, r.irs[l].sensor_array, r.sigma_s2_w)
                         .unwrap()
-                        .fim(rs.as_ref(), &vec![C64::new(1.0, 0.0); 4]),
+                        .fim(rs.as_ref(), &psi),
                 };
-                assert_eq!(link.fim(rs.as_ref(), &vec![C64::new(1.0, 0.0); 4]), direct);
+                assert_eq!(link.fim(rs.as_ref(), &psi), direct);
                 assert_eq!(link.link().snapshots, r.t_c / r.irs.len());
             }
         }

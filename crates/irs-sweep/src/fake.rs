@@ -5,8 +5,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{json, Value};
 
-use super::engine::{Evaluation, PointEvaluator, RealizationSeeds};
-use super::spec::{Method, PointInputs, SetUp};
+use irs_design::{Scheme, Setup};
+
+use crate::engine::{Evaluation, PointEvaluator, RealizationSeeds};
+use crate::spec::PointInputs;
 
 /// A closed-form "max-CRB": 1/SNR with SNR limited by the BS power (with an array gain that
 /// saturates in M) or by the IRS power budget, scaled per set-up, method and channel draw.
@@ -36,10 +38,10 @@ impl PointEvaluator for FakeEvaluator {
     }
     fn evaluate(&self, p: &PointInputs, seeds: RealizationSeeds) -> Result<Evaluation, String> {
         self.calls.fetch_add(1, Ordering::SeqCst);
-        if p.method == Method::Passive && Some(p.bs_power_w) == self.fail_passive_at_bs_power_w {
+        if p.method == Scheme::Passive && Some(p.bs_power_w) == self.fail_passive_at_bs_power_w {
             return Err("synthetic failure".to_string());
         }
-        if p.method == Method::ReflectiveOnly
+        if p.method == Scheme::ReflectiveOnly
             && Some(p.bs_power_w) == self.panic_reflective_at_bs_power_w
         {
             panic!("synthetic panic");
@@ -47,19 +49,20 @@ impl PointEvaluator for FakeEvaluator {
         let channel_gain =
             1.0 + ((seeds.channel_seed ^ seeds.algorithm_seed) % 1000) as f64 / 2000.0;
         let m = p.bs_antennas as f64;
-        let isotropic_irs = p.setup == SetUp::SensingAtIrs && p.method == Method::ReflectiveOnly;
+        let isotropic_irs = p.setup == Setup::AtIrs && p.method == Scheme::ReflectiveOnly;
         let array_gain = if isotropic_irs { 1.0 } else { m / (m + 8.0) };
         let snr = (p.bs_power_w * p.a_max * p.a_max / 64.0 * array_gain).min(p.irs_power_w * 100.0);
         let setup_factor = match p.setup {
-            SetUp::SensingAtBs => 1.0,
-            SetUp::SensingAtIrs => 0.01,
+            Setup::AtBs => 1.0,
+            Setup::AtIrs => 0.01,
         };
         let method_factor = match (p.method, self.invert_transmit_only) {
-            (Method::Proposed, _) => 1.0,
-            (Method::TransmitOnly, false) => 1.0 + 0.5 / (1.0 + p.bs_power_w),
-            (Method::TransmitOnly, true) => 0.5,
-            (Method::ReflectiveOnly, _) => 4.0,
-            (Method::Passive, _) => 100.0,
+            (Scheme::Proposed, _) => 1.0,
+            (Scheme::TransmitOnly, false) => 1.0 + 0.5 / (1.0 + p.bs_power_w),
+            (Scheme::TransmitOnly, true) => 0.5,
+            (Scheme::ReflectiveOnly, _) => 4.0,
+            (Scheme::Passive, _) => 100.0,
+            (Scheme::Isotropic, _) => 8.0,
         };
         let max_crb_rad2 = setup_factor * method_factor * channel_gain / snr;
         Ok(Evaluation {

@@ -10,8 +10,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::engine::FigureData;
-use super::spec::FigureId;
+use crate::engine::FigureData;
+use crate::spec::FigureId;
 
 /// Relative slack of "≤" between two means (solver accuracy).
 pub const REL_TOL: f64 = 1e-3;

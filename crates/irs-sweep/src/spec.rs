@@ -5,6 +5,7 @@
 //! per-IRS power budget P_s, the amplitude bound a_max and the number of BS antennas M.
 //! Why the ranges are what they are is written in `docs/reproduce.md`.
 
+use irs_design::{Scheme, Setup};
 use serde::{Deserialize, Serialize};
 
 /// One of the paper's five result figures (Section V).
@@ -54,50 +55,26 @@ impl FigureId {
     }
 }
 
-/// Where the echoes are received.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SetUp {
-    /// Echoes received back at the BS (Section III, problem P1; crate `sense-at-bs`).
-    SensingAtBs,
-    /// Echoes received by the sensors on each IRS (Section IV, problem P4; crate `sense-at-irs`).
-    SensingAtIrs,
-}
-
-impl SetUp {
-    /// Short label used in legends.
-    pub fn label(self) -> &'static str {
-        match self {
-            SetUp::SensingAtBs => "sensing at BS",
-            SetUp::SensingAtIrs => "sensing at IRSs",
+/// Parses a figure selection: `all`, a figure number 3..=7, or a comma-separated list of numbers (sorted,
+/// duplicates dropped).
+pub fn parse_figures(s: &str) -> Result<Vec<FigureId>, String> {
+    if s.trim().eq_ignore_ascii_case("all") {
+        return Ok(FigureId::ALL.to_vec());
+    }
+    let mut figs = Vec::new();
+    for part in s.split(',') {
+        let id = part
+            .trim()
+            .parse::<u8>()
+            .ok()
+            .and_then(FigureId::from_number)
+            .ok_or_else(|| format!("`{part}` is not a figure: use 3, 4, 5, 6, 7 or all"))?;
+        if !figs.contains(&id) {
+            figs.push(id);
         }
     }
-}
-
-/// The design method of a curve (proposed design or one of Section V's benchmarks).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Method {
-    /// Joint transmit and reflective beamforming (alternating optimization).
-    Proposed,
-    /// Random ψ_l = a_max e^{j arg r}, then the transmit step only.
-    TransmitOnly,
-    /// Isotropic R_s,l = (P_l/M) I, then the reflect step only. Fig. 7's "isotropic transmission".
-    ReflectiveOnly,
-    /// Passive IRSs: |ψ_n| = 1 and no amplifier noise (the paper's reference [27]).
-    Passive,
-}
-
-impl Method {
-    /// Short label used in legends.
-    pub fn label(self) -> &'static str {
-        match self {
-            Method::Proposed => "proposed",
-            Method::TransmitOnly => "transmit BF only",
-            Method::ReflectiveOnly => "reflective BF only",
-            Method::Passive => "passive IRS",
-        }
-    }
+    figs.sort();
+    Ok(figs)
 }
 
 /// The quantity on a figure's horizontal axis.
@@ -135,10 +112,11 @@ impl XAxis {
 /// The inputs of one sweep point that a figure sets; everything else comes from the scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PointInputs {
-    /// Where the echoes are received.
-    pub setup: SetUp,
-    /// Design method.
-    pub method: Method,
+    /// Where the echoes are received (serialised `sensing_at_bs` / `sensing_at_irs`).
+    pub setup: Setup,
+    /// Design method: the proposed design or one of Section V's benchmarks (serialised as the design record's
+    /// `scheme`, e.g. `reflective_only`).
+    pub method: Scheme,
     /// BS transmit power budget P_t, watts.
     pub bs_power_w: f64,
     /// Power budget P_s of every IRS, watts.
@@ -203,7 +181,7 @@ pub const DEFAULT_REALIZATIONS: usize = 3;
 /// Number of channel realizations per point with `--quick`.
 pub const QUICK_REALIZATIONS: usize = 1;
 
-fn point(setup: SetUp, method: Method, bs_power_w: f64, a_max: f64) -> PointInputs {
+fn point(setup: Setup, method: Scheme, bs_power_w: f64, a_max: f64) -> PointInputs {
     PointInputs {
         setup,
         method,
@@ -223,7 +201,7 @@ fn curve(key: &str, label: String, base: PointInputs) -> CurveSpec {
 }
 
 /// Curves of the P_t sweeps (Figs. 3 and 5): proposed for a_max ∈ {2, 4, 8} and the three benchmarks at a_max = 8.
-fn bs_power_curves(setup: SetUp) -> Vec<CurveSpec> {
+fn bs_power_curves(setup: Setup) -> Vec<CurveSpec> {
     let p_t = PAPER_FIG7_BS_POWER_W; // overwritten by the sweep
     let mut curves: Vec<CurveSpec> = [2.0, 4.0, 8.0]
         .into_iter()
@@ -231,16 +209,16 @@ fn bs_power_curves(setup: SetUp) -> Vec<CurveSpec> {
             curve(
                 &format!("proposed_amax{a}"),
                 format!("proposed, a_max = {a}"),
-                point(setup, Method::Proposed, p_t, a),
+                point(setup, Scheme::Proposed, p_t, a),
             )
         })
         .collect();
     for (key, method) in [
-        ("transmit_only", Method::TransmitOnly),
-        ("reflective_only", Method::ReflectiveOnly),
-        ("passive", Method::Passive),
+        ("transmit_only", Scheme::TransmitOnly),
+        ("reflective_only", Scheme::ReflectiveOnly),
+        ("passive", Scheme::Passive),
     ] {
-        let label = if method == Method::Passive {
+        let label = if method == Scheme::Passive {
             method.label().to_string()
         } else {
             format!("{}, a_max = {PAPER_A_MAX}", method.label())
@@ -252,14 +230,14 @@ fn bs_power_curves(setup: SetUp) -> Vec<CurveSpec> {
 
 /// Curves of the P_s sweeps (Figs. 4 and 6): proposed at several P_t, plus transmit-BF-only at the
 /// largest P_t (the paper shows it coinciding with the proposed design for sensing at the IRSs).
-fn irs_power_curves(setup: SetUp, bs_powers_w: &[f64]) -> Vec<CurveSpec> {
+fn irs_power_curves(setup: Setup, bs_powers_w: &[f64]) -> Vec<CurveSpec> {
     let mut curves: Vec<CurveSpec> = bs_powers_w
         .iter()
         .map(|&p_t| {
             curve(
                 &format!("proposed_pt{p_t}"),
                 format!("proposed, P_t = {p_t} W"),
-                point(setup, Method::Proposed, p_t, PAPER_A_MAX),
+                point(setup, Scheme::Proposed, p_t, PAPER_A_MAX),
             )
         })
         .collect();
@@ -267,7 +245,7 @@ fn irs_power_curves(setup: SetUp, bs_powers_w: &[f64]) -> Vec<CurveSpec> {
         curves.push(curve(
             &format!("transmit_only_pt{p_t}"),
             format!("transmit BF only, P_t = {p_t} W"),
-            point(setup, Method::TransmitOnly, p_t, PAPER_A_MAX),
+            point(setup, Scheme::TransmitOnly, p_t, PAPER_A_MAX),
         ));
     }
     curves
@@ -276,18 +254,18 @@ fn irs_power_curves(setup: SetUp, bs_powers_w: &[f64]) -> Vec<CurveSpec> {
 /// Curves of Fig. 7: proposed and isotropic transmission (reflective BF only) for both set-ups.
 fn antenna_curves() -> Vec<CurveSpec> {
     let mut curves = Vec::new();
-    for (prefix, setup) in [("bs", SetUp::SensingAtBs), ("irs", SetUp::SensingAtIrs)] {
+    for (prefix, setup) in [("bs", Setup::AtBs), ("irs", Setup::AtIrs)] {
         curves.push(curve(
             &format!("{prefix}_proposed"),
             format!("{}, proposed", setup.label()),
-            point(setup, Method::Proposed, PAPER_FIG7_BS_POWER_W, PAPER_A_MAX),
+            point(setup, Scheme::Proposed, PAPER_FIG7_BS_POWER_W, PAPER_A_MAX),
         ));
         curves.push(curve(
             &format!("{prefix}_isotropic"),
             format!("{}, isotropic transmission", setup.label()),
             point(
                 setup,
-                Method::ReflectiveOnly,
+                Scheme::ReflectiveOnly,
                 PAPER_FIG7_BS_POWER_W,
                 PAPER_A_MAX,
             ),
@@ -342,7 +320,7 @@ pub fn figure_spec(id: FigureId, quick: bool) -> FigureSpec {
             ),
             axis: XAxis::BsPowerW,
             xs: bs_power_sweep_w(quick),
-            curves: bs_power_curves(SetUp::SensingAtBs),
+            curves: bs_power_curves(Setup::AtBs),
         },
         FigureId::Fig4 => FigureSpec {
             id,
@@ -351,7 +329,7 @@ pub fn figure_spec(id: FigureId, quick: bool) -> FigureSpec {
             ),
             axis: XAxis::IrsPowerW,
             xs: irs_power_sweep_w(quick),
-            curves: irs_power_curves(SetUp::SensingAtBs, &fig46_bs_powers_w(quick)),
+            curves: irs_power_curves(Setup::AtBs, &fig46_bs_powers_w(quick)),
         },
         FigureId::Fig5 => FigureSpec {
             id,
@@ -360,7 +338,7 @@ pub fn figure_spec(id: FigureId, quick: bool) -> FigureSpec {
             ),
             axis: XAxis::BsPowerW,
             xs: bs_power_sweep_w(quick),
-            curves: bs_power_curves(SetUp::SensingAtIrs),
+            curves: bs_power_curves(Setup::AtIrs),
         },
         FigureId::Fig6 => FigureSpec {
             id,
@@ -369,7 +347,7 @@ pub fn figure_spec(id: FigureId, quick: bool) -> FigureSpec {
             ),
             axis: XAxis::IrsPowerW,
             xs: irs_power_sweep_w(quick),
-            curves: irs_power_curves(SetUp::SensingAtIrs, &fig46_bs_powers_w(quick)),
+            curves: irs_power_curves(Setup::AtIrs, &fig46_bs_powers_w(quick)),
         },
         FigureId::Fig7 => FigureSpec {
             id,
@@ -409,13 +387,10 @@ mod tests {
             .curves
             .iter()
             .all(|c| c.base.irs_power_w == 0.1 && c.base.bs_antennas == 16));
-        assert!(f3.curves.iter().all(|c| c.base.setup == SetUp::SensingAtBs));
+        assert!(f3.curves.iter().all(|c| c.base.setup == Setup::AtBs));
         let f6 = figure_spec(FigureId::Fig6, false);
         assert!(f6.curves.iter().all(|c| c.base.a_max == 8.0));
-        assert!(f6
-            .curves
-            .iter()
-            .all(|c| c.base.setup == SetUp::SensingAtIrs));
+        assert!(f6.curves.iter().all(|c| c.base.setup == Setup::AtIrs));
         let f7 = figure_spec(FigureId::Fig7, false);
         assert!(f7
             .curves
@@ -426,7 +401,7 @@ mod tests {
 
     #[test]
     fn with_x_overwrites_only_the_swept_field() {
-        let base = point(SetUp::SensingAtBs, Method::Proposed, 1.0, 8.0);
+        let base = point(Setup::AtBs, Scheme::Proposed, 1.0, 8.0);
         let p = base.with_x(XAxis::BsAntennas, 24.0);
         assert_eq!(p.bs_antennas, 24);
         assert_eq!(p.bs_power_w, 1.0);
@@ -435,6 +410,18 @@ mod tests {
         assert_eq!(p.bs_antennas, 16);
         let p = base.with_x(XAxis::BsPowerW, 7.0);
         assert_eq!(p.bs_power_w, 7.0);
+    }
+
+    #[test]
+    fn figure_selection_parses_numbers_lists_and_all() {
+        assert_eq!(parse_figures("all").unwrap(), FigureId::ALL.to_vec());
+        assert_eq!(parse_figures("5").unwrap(), vec![FigureId::Fig5]);
+        assert_eq!(
+            parse_figures("7,3,3").unwrap(),
+            vec![FigureId::Fig3, FigureId::Fig7]
+        );
+        assert!(parse_figures("8").is_err());
+        assert!(parse_figures("x").is_err());
     }
 
     #[test]

@@ -3,15 +3,14 @@
 use std::path::Path;
 use std::process::Command;
 
-use anyhow::{anyhow, Result};
 use irs_channel::{Realization, Scenario};
-use irs_design::{Budgets, Scheme, Settings, Setup};
+use irs_design::{Budgets, Settings};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::reproduce::engine::{Evaluation, PointEvaluator, RealizationSeeds};
-use crate::reproduce::spec::{Method, PointInputs, SetUp};
-use crate::reproduce::ScenarioInput;
+use crate::engine::{Evaluation, PointEvaluator, RealizationSeeds};
+use crate::spec::PointInputs;
+use crate::{ScenarioInput, SweepError};
 
 /// Directories whose sources determine the value of a sweep point.
 pub const SOURCE_DIRS: [&str; 7] = [
@@ -84,13 +83,9 @@ pub struct OptimizerEvaluator {
 
 impl OptimizerEvaluator {
     /// An evaluator on `scenario` with `settings`; `repo` is where the source fingerprint is read.
-    pub fn new(scenario: Scenario, settings: Settings, repo: &Path) -> Result<Self> {
-        scenario
-            .validate()
-            .map_err(|e| anyhow!("invalid scenario: {e}"))?;
-        settings
-            .validate()
-            .map_err(|e| anyhow!("invalid optimizer settings: {e}"))?;
+    pub fn new(scenario: Scenario, settings: Settings, repo: &Path) -> Result<Self, SweepError> {
+        scenario.validate().map_err(SweepError::Scenario)?;
+        settings.validate().map_err(SweepError::Settings)?;
         Ok(OptimizerEvaluator {
             scenario,
             settings,
@@ -106,22 +101,6 @@ impl OptimizerEvaluator {
             threads: 1,
             ..Settings::default()
         }
-    }
-}
-
-fn setup(s: SetUp) -> Setup {
-    match s {
-        SetUp::SensingAtBs => Setup::AtBs,
-        SetUp::SensingAtIrs => Setup::AtIrs,
-    }
-}
-
-fn scheme(method: Method) -> Scheme {
-    match method {
-        Method::Proposed => Scheme::Proposed,
-        Method::TransmitOnly => Scheme::TransmitOnly,
-        Method::ReflectiveOnly => Scheme::ReflectiveOnly,
-        Method::Passive => Scheme::Passive,
     }
 }
 
@@ -147,10 +126,10 @@ impl PointEvaluator for OptimizerEvaluator {
         let realization = Realization::nth(&sc, seeds.channel_seed, seeds.realization as u64)
             .map_err(|e| format!("channel realization: {e}"))?;
         let record = irs_design::optimize(
-            setup(p.setup),
+            p.setup,
             &realization,
             &Budgets::of(&sc),
-            scheme(p.method),
+            p.method,
             &self.settings,
             seeds.algorithm_seed,
         )
@@ -175,15 +154,10 @@ impl PointEvaluator for OptimizerEvaluator {
     }
 }
 
-/// Build the evaluator that drives the optimizers on the user's scenario (or the embedded default).
-pub fn optimizer_evaluator(input: &ScenarioInput) -> Result<Box<dyn PointEvaluator>> {
-    let scenario = match &input.path {
-        None => Scenario::default(),
-        Some(path) => Scenario::from_file(path)
-            .map_err(|e| anyhow!("invalid scenario file {}: {e}", path.display()))?,
-    };
+/// Build the evaluator that drives the optimizer on the user's scenario (or the embedded default).
+pub fn optimizer_evaluator(input: &ScenarioInput) -> Result<Box<dyn PointEvaluator>, SweepError> {
     Ok(Box::new(OptimizerEvaluator::new(
-        scenario,
+        input.scenario.clone(),
         OptimizerEvaluator::default_settings(),
         Path::new("."),
     )?))
@@ -195,7 +169,7 @@ mod tests {
 
     #[test]
     fn fingerprint_names_every_source_directory_and_is_stable() {
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let a = source_fingerprint(&repo);
         for dir in SOURCE_DIRS {
             assert!(a.contains(dir), "{a}");

@@ -3,11 +3,11 @@
 use std::path::Path;
 use std::process::Command;
 
-use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::engine::{write_atomically, CurveData, FigureData, RealizationSeeds};
+use crate::engine::{write_atomically, CurveData, FigureData, RealizationSeeds};
+use crate::SweepError;
 
 /// Schema identifier written into every figure JSON.
 pub const FIGURE_JSON_SCHEMA: &str = "irs-xtask-figure/v1";
@@ -107,8 +107,8 @@ pub const Y_NAME: &str = "max_crb_rad2";
 pub const Y_LABEL: &str = "max-CRB [rad^2]";
 
 /// The figure JSON (schema `FIGURE_JSON_SCHEMA`): provenance, then every curve, point and realization.
-pub fn figure_json(fig: &FigureData, provenance: &Provenance) -> Result<String> {
-    Ok(serde_json::to_string_pretty(&FigureJson {
+pub fn figure_json(fig: &FigureData, provenance: &Provenance) -> Result<String, SweepError> {
+    serde_json::to_string_pretty(&FigureJson {
         schema: FIGURE_JSON_SCHEMA,
         figure: fig.spec.id.number(),
         title: &fig.spec.title,
@@ -119,7 +119,11 @@ pub fn figure_json(fig: &FigureData, provenance: &Provenance) -> Result<String> 
         provenance,
         wall_time_s: fig.wall_time_s,
         curves: &fig.curves,
-    })?)
+    })
+    .map_err(|source| SweepError::Json {
+        what: "a figure",
+        source,
+    })
 }
 
 /// Quote a CSV field when it holds a comma, a quote or a line break (RFC 4180).
@@ -174,7 +178,11 @@ pub fn figure_csv(fig: &FigureData) -> String {
 }
 
 /// Write `<out>/<stem>.csv` and `<out>/<stem>.json`.
-pub fn write_figure_tables(out: &Path, fig: &FigureData, provenance: &Provenance) -> Result<()> {
+pub fn write_figure_tables(
+    out: &Path,
+    fig: &FigureData,
+    provenance: &Provenance,
+) -> Result<(), SweepError> {
     let stem = fig.spec.id.stem();
     write_atomically(&out.join(format!("{stem}.csv")), &figure_csv(fig))?;
     write_atomically(

@@ -21,15 +21,16 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use crate::SweepError;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::spec::{FigureSpec, Method, PointInputs, SetUp};
-use super::stats::Stats;
+use crate::spec::{FigureSpec, PointInputs};
+use crate::stats::Stats;
+use irs_design::{Scheme, Setup};
 
 /// Version of the cache-record layout; part of every key, bumped when `KeyMaterial` changes meaning.
 pub const CACHE_SCHEMA: u32 = 1;
@@ -81,7 +82,7 @@ pub struct Evaluation {
 }
 
 /// Computes one sweep point for one realization. The real implementation drives the
-/// `sense-at-bs`/`sense-at-irs` optimizers; tests use a cheap synthetic one.
+/// optimizer (`crate::evaluator::OptimizerEvaluator`); tests use a cheap synthetic one.
 pub trait PointEvaluator: Sync {
     /// Identifies the code that computes values (crate names and versions); part of the cache key.
     fn code_version(&self) -> String;
@@ -166,8 +167,11 @@ fn write_canonical(v: &Value, out: &mut String) {
 }
 
 /// Hex SHA-256 of the canonical JSON of `material`.
-pub fn cache_key(material: &KeyMaterial) -> Result<String> {
-    let v = serde_json::to_value(material).context("serializing a cache key")?;
+pub fn cache_key(material: &KeyMaterial) -> Result<String, SweepError> {
+    let v = serde_json::to_value(material).map_err(|source| SweepError::Json {
+        what: "a cache key",
+        source,
+    })?;
     let mut s = String::new();
     write_canonical(&v, &mut s);
     let d = Sha256::digest(s.as_bytes());
@@ -220,9 +224,9 @@ pub struct CurveData {
     /// Legend text.
     pub label: String,
     /// Set-up of the curve.
-    pub setup: SetUp,
+    pub setup: Setup,
     /// Method of the curve.
-    pub method: Method,
+    pub method: Scheme,
     /// Points in sweep order.
     pub points: Vec<PointData>,
 }
@@ -291,16 +295,22 @@ struct Task {
 
 impl<'e> Engine<'e> {
     /// An engine over `evaluator`; creates the cache directory and the thread pool.
-    pub fn new(evaluator: &'e dyn PointEvaluator, opts: EngineOptions) -> Result<Self> {
-        anyhow::ensure!(opts.jobs >= 1, "--jobs must be at least 1");
-        anyhow::ensure!(opts.realizations >= 1, "--realizations must be at least 1");
-        std::fs::create_dir_all(&opts.cache_dir).with_context(|| {
-            format!("cannot create cache directory {}", opts.cache_dir.display())
+    pub fn new(evaluator: &'e dyn PointEvaluator, opts: EngineOptions) -> Result<Self, SweepError> {
+        if opts.jobs == 0 {
+            return Err(SweepError::Options("--jobs must be at least 1".into()));
+        }
+        if opts.realizations == 0 {
+            return Err(SweepError::Options(
+                "--realizations must be at least 1".into(),
+            ));
+        }
+        std::fs::create_dir_all(&opts.cache_dir).map_err(|source| SweepError::Write {
+            path: opts.cache_dir.clone(),
+            source,
         })?;
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(opts.jobs)
-            .build()
-            .context("building the worker thread pool")?;
+            .build()?;
         Ok(Engine {
             scenario: evaluator.scenario_json(),
             settings: evaluator.settings_json(),
@@ -365,7 +375,7 @@ impl<'e> Engine<'e> {
     }
 
     /// Evaluate a task; a panic in the evaluator becomes a failed outcome that is not cached.
-    fn compute(&self, task: &Task) -> Result<(CacheRecord, bool)> {
+    fn compute(&self, task: &Task) -> Result<(CacheRecord, bool), SweepError> {
         let start = Instant::now();
         let result = catch_unwind(AssertUnwindSafe(|| {
             self.evaluator
@@ -400,10 +410,11 @@ impl<'e> Engine<'e> {
             wall_time_s,
         };
         if cacheable {
-            write_atomically(
-                &self.cache_path(&task.key),
-                &serde_json::to_string_pretty(&rec)?,
-            )?;
+            let text = serde_json::to_string_pretty(&rec).map_err(|source| SweepError::Json {
+                what: "a cache record",
+                source,
+            })?;
+            write_atomically(&self.cache_path(&task.key), &text)?;
         }
         Ok((rec, false))
     }
@@ -425,7 +436,7 @@ impl<'e> Engine<'e> {
     }
 
     /// Compute (or load) every point of `spec` and summarise it.
-    pub fn run_figure(&mut self, spec: &FigureSpec) -> Result<FigureData> {
+    pub fn run_figure(&mut self, spec: &FigureSpec) -> Result<FigureData, SweepError> {
         let start = Instant::now();
         let k_count = self.opts.realizations;
         let seeds: Vec<RealizationSeeds> = (0..k_count)
@@ -465,7 +476,7 @@ impl<'e> Engine<'e> {
 
         let bar = self.progress_bar(pending.len(), spec.id.stem());
         let this: &Engine<'e> = self;
-        let results: Vec<Result<(CacheRecord, bool)>> = this.pool.install(|| {
+        let results: Vec<Result<(CacheRecord, bool), SweepError>> = this.pool.install(|| {
             pending
                 .par_iter()
                 .map(|t| {
@@ -478,7 +489,7 @@ impl<'e> Engine<'e> {
         bar.finish_and_clear();
         self.evaluations += pending.len();
         for (task, r) in pending.iter().zip(results) {
-            let rec = r.with_context(|| format!("{}: writing the cache", spec.id.stem()))?;
+            let rec = r?;
             self.memo.insert(task.key.clone(), rec);
         }
 
@@ -488,10 +499,11 @@ impl<'e> Engine<'e> {
             for (&x, keys) in spec.xs.iter().zip(rows) {
                 let mut realizations = Vec::with_capacity(keys.len());
                 for key in keys {
+                    // Every key of the grid was found in the memo, loaded from the cache or computed above.
                     let (rec, cached) = self
                         .memo
                         .get(key)
-                        .context("internal: a computed key is missing from the memo")?;
+                        .expect("every key of the grid is in the memo");
                     realizations.push(RealizationRecord {
                         seeds: rec.material.seeds,
                         cache_key: key.clone(),
@@ -527,10 +539,16 @@ impl<'e> Engine<'e> {
 
 /// Write `text` to `path` through a temporary file and a rename, so an interrupted run never
 /// leaves a truncated cache file behind.
-pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
+pub fn write_atomically(path: &Path, text: &str) -> Result<(), SweepError> {
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::write(&tmp, text).map_err(|source| SweepError::Write {
+        path: tmp.clone(),
+        source,
+    })?;
+    std::fs::rename(&tmp, path).map_err(|source| SweepError::Write {
+        path: path.to_path_buf(),
+        source,
+    })?;
     Ok(())
 }
 

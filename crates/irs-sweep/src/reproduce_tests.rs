@@ -4,9 +4,14 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 
-use super::claims::Verdict;
-use super::fake::FakeEvaluator;
-use super::*;
+use serde_json::Value;
+
+use crate::claims::Verdict;
+use crate::engine::{self, PointEvaluator};
+use crate::fake::FakeEvaluator;
+use crate::reproduce::{run, ReproduceOptions, RunReport};
+use crate::spec::{self, FigureId};
+use crate::{load_scenario, output, prepare_output_dir};
 
 struct TempDir(PathBuf);
 
@@ -35,9 +40,9 @@ impl Drop for TempDir {
     }
 }
 
-fn args(out: &Path, figs: &[FigureId], quick: bool, jobs: u32) -> ReproduceArgs {
-    ReproduceArgs {
-        fig: figs.to_vec(),
+fn args(out: &Path, figs: &[FigureId], quick: bool, jobs: u32) -> ReproduceOptions {
+    ReproduceOptions {
+        figures: figs.to_vec(),
         quick,
         realizations: Some(2),
         seed: 11,
@@ -49,7 +54,7 @@ fn args(out: &Path, figs: &[FigureId], quick: bool, jobs: u32) -> ReproduceArgs 
 }
 
 /// Run with a borrowed fake (the factory must return a Box, so wrap a reference).
-fn run_with(a: &ReproduceArgs, fake: &'static FakeEvaluator) -> RunReport {
+fn run_with(a: &ReproduceOptions, fake: &'static FakeEvaluator) -> RunReport {
     run(a, vec!["test".to_string()], |_| Ok(Box::new(Ref(fake))))
         .expect("run with the fake evaluator")
 }
@@ -151,7 +156,7 @@ fn a_second_run_reuses_the_cache_and_force_recomputes() {
     );
 
     let forced = run_with(
-        &ReproduceArgs {
+        &ReproduceOptions {
             force: true,
             ..a.clone()
         },
@@ -174,7 +179,7 @@ fn changing_a_setting_or_the_seed_invalidates_the_cache() {
     );
     assert_eq!(other.evaluations, first.evaluations);
     let reseeded = run_with(
-        &ReproduceArgs {
+        &ReproduceOptions {
             seed: 12,
             ..a.clone()
         },
@@ -183,7 +188,7 @@ fn changing_a_setting_or_the_seed_invalidates_the_cache() {
     assert_eq!(reseeded.evaluations, first.evaluations);
     // More realizations reuse the ones already computed.
     let more = run_with(
-        &ReproduceArgs {
+        &ReproduceOptions {
             realizations: Some(3),
             ..a.clone()
         },
@@ -395,20 +400,23 @@ fn invalid_inputs_give_errors_not_panics() {
         "{e}"
     );
     let e = load_scenario(Some(&d.path().join("missing.json"))).unwrap_err();
-    assert!(
-        format!("{e:#}").contains("cannot read scenario file"),
-        "{e:#}"
-    );
+    assert!(e.to_string().contains("cannot read scenario file"), "{e}");
     let e = load_scenario(Some(&d.path().join("x.yaml")))
         .unwrap_err()
         .to_string();
     assert!(e.contains(".toml or .json"), "{e}");
-    let good = d.path().join("ok.json");
-    std::fs::write(&good, r#"{"bs_antennas": 16}"#).unwrap();
-    assert_eq!(
-        load_scenario(Some(&good)).unwrap().content.unwrap()["bs_antennas"],
-        16
+    let unknown = d.path().join("unknown.json");
+    std::fs::write(&unknown, r#"{"bs_antennas": 16}"#).unwrap();
+    let e = load_scenario(Some(&unknown)).unwrap_err().to_string();
+    assert!(
+        e.starts_with("invalid scenario file") && e.contains("bs_antennas"),
+        "{e}"
     );
+    let good = d.path().join("ok.json");
+    std::fs::write(&good, r#"{"bs_power_w": 2.5}"#).unwrap();
+    let input = load_scenario(Some(&good)).unwrap();
+    assert_eq!(input.scenario.bs_power_w, 2.5);
+    assert_eq!(input.source, good.display().to_string());
 
     let file = d.path().join("a-file");
     std::fs::write(&file, "x").unwrap();
@@ -416,16 +424,4 @@ fn invalid_inputs_give_errors_not_panics() {
         .unwrap_err()
         .to_string();
     assert!(e.starts_with("cannot write to output directory"), "{e}");
-}
-
-#[test]
-fn figure_selection_parses_numbers_lists_and_all() {
-    assert_eq!(parse_figures("all").unwrap(), FigureId::ALL.to_vec());
-    assert_eq!(parse_figures("5").unwrap(), vec![FigureId::Fig5]);
-    assert_eq!(
-        parse_figures("7,3,3").unwrap(),
-        vec![FigureId::Fig3, FigureId::Fig7]
-    );
-    assert!(parse_figures("8").is_err());
-    assert!(parse_figures("x").is_err());
 }

@@ -1,0 +1,37 @@
+//! The reproduction engine behind `cargo xtask`: everything that turns the optimizers and estimators into
+//! figures, tables and checked claims. xtask's subcommands only parse their flags and call it.
+//!
+//! - [`reproduce`]: the paper's Figs. 3–7 — [`spec`] (what each figure sweeps), [`engine`] (seeds, the
+//!   content-addressed per-point cache, parallel evaluation), [`evaluator`] (one point = one run of
+//!   `irs_design::optimize` for the point's set-up and scheme), [`stats`], [`claims`] (Section V's claims as
+//!   quantitative checks), [`output`] (tidy CSV, JSON with provenance) and [`plot`] (SVG);
+//! - [`single`]: one optimizer run with its time breakdown (`cargo xtask run`);
+//! - [`tightness`]: the estimator RMSE-vs-CRB study of `irs-estimate` with optimized designs, its outputs and
+//!   plot (`cargo xtask tightness`);
+//! - [`load_scenario`]: a scenario file read, parsed and validated once, for all of them.
+//!
+//! Determinism: every value depends only on (scenario, settings, point, realization index, base seed), never on
+//! the number of worker threads.
+
+#![forbid(unsafe_code)]
+
+pub mod claims;
+pub mod engine;
+mod error;
+pub mod evaluator;
+pub mod output;
+pub mod plot;
+pub mod reproduce;
+mod scenario_input;
+pub mod single;
+pub mod spec;
+pub mod stats;
+pub mod tightness;
+
+#[cfg(test)]
+mod fake;
+#[cfg(test)]
+mod reproduce_tests;
+
+pub use error::SweepError;
+pub use scenario_input::{load_scenario, prepare_output_dir, ScenarioInput};

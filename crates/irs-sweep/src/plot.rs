@@ -1,0 +1,274 @@
+//! SVG plots with plotters: a figure (log–log axes, mean curves with markers, p10–p90 bands, legend) and the
+//! three panels of the tightness study (RMSE and √CRB against P_t per set-up).
+//!
+//! plotters is built with its SVG backend only (no ttf feature): text is written as SVG `<text>`
+//! and laid out with plotters' built-in size estimate, so no font library is needed.
+
+use std::path::Path;
+
+use irs_design::Setup;
+use irs_estimate::tightness::{TightnessPoint, TightnessReport};
+use plotters::prelude::*;
+
+use crate::engine::FigureData;
+use crate::output::Y_LABEL;
+use crate::SweepError;
+
+fn plot_error(path: &Path, e: &dyn std::fmt::Display) -> SweepError {
+    SweepError::Plot {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// Colours of successive curves (colour-blind-safe "Okabe–Ito" palette, then black).
+const COLOURS: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(120, 120, 120),
+    RGBColor(0, 0, 0),
+];
+
+/// Range of a log axis covering `values` with a margin; a default decade pair when there are none.
+fn log_range(values: impl Iterator<Item = f64>, pad: f64) -> (f64, f64) {
+    let (lo, hi) = values
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .fold((f64::INFINITY, 0.0_f64), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    if !lo.is_finite() {
+        return (1e-6, 1.0);
+    }
+    if lo == hi {
+        return (lo / 10.0, hi * 10.0);
+    }
+    (lo / pad, hi * pad)
+}
+
+/// Short tick label: plain numbers where they are short, otherwise scientific.
+fn tick(v: f64) -> String {
+    if (1e-2..1e4).contains(&v.abs()) {
+        let s = format!("{v:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        format!("{v:.0e}")
+    }
+}
+
+/// Draw `fig` into the SVG file `path` (width × height pixels 900 × 600).
+pub fn write_figure_svg(fig: &FigureData, path: &Path) -> Result<(), SweepError> {
+    let err = |e: &dyn std::fmt::Display| plot_error(path, e);
+    let root = SVGBackend::new(path, (900, 600)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| err(&e))?;
+
+    let (x_lo, x_hi) = log_range(fig.spec.xs.iter().copied(), 1.15);
+    let (y_lo, y_hi) = log_range(
+        fig.curves
+            .iter()
+            .flat_map(|c| c.points.iter())
+            .flat_map(|p| [p.stats.p10, p.stats.p90, p.stats.mean])
+            .flatten(),
+        1.6,
+    );
+
+    let mut chart = ChartBuilder::on(&root)
+        .caption(&fig.spec.title, ("sans-serif", 18))
+        .margin(12)
+        .x_label_area_size(48)
+        .y_label_area_size(80)
+        .build_cartesian_2d((x_lo..x_hi).log_scale(), (y_lo..y_hi).log_scale())
+        .map_err(|e| err(&e))?;
+    chart
+        .configure_mesh()
+        .x_desc(fig.spec.axis.label())
+        .y_desc(Y_LABEL)
+        .x_label_formatter(&|v| tick(*v))
+        .y_label_formatter(&|v| format!("{v:.0e}"))
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 16))
+        .draw()
+        .map_err(|e| err(&e))?;
+
+    for (i, c) in fig.curves.iter().enumerate() {
+        let colour = COLOURS[i % COLOURS.len()];
+        // p10–p90 band of the realizations (only where both exist).
+        let band: Vec<(f64, f64, f64)> = c
+            .points
+            .iter()
+            .filter_map(|p| Some((p.x, p.stats.p10?, p.stats.p90?)))
+            .collect();
+        if band.len() >= 2 && band.iter().any(|(_, lo, hi)| hi > lo) {
+            let mut poly: Vec<(f64, f64)> = band.iter().map(|&(x, lo, _)| (x, lo)).collect();
+            poly.extend(band.iter().rev().map(|&(x, _, hi)| (x, hi)));
+            chart
+                .draw_series(std::iter::once(Polygon::new(poly, colour.mix(0.15))))
+                .map_err(|e| err(&e))?;
+        }
+        let mean: Vec<(f64, f64)> = c
+            .points
+            .iter()
+            .filter_map(|p| Some((p.x, p.stats.mean?)))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(mean.clone(), colour.stroke_width(2)))
+            .map_err(|e| err(&e))?
+            .label(c.label.as_str())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(2))
+            });
+        chart
+            .draw_series(
+                mean.iter()
+                    .map(|&(x, y)| Circle::new((x, y), 3, colour.filled())),
+            )
+            .map_err(|e| err(&e))?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font(("sans-serif", 13))
+        .draw()
+        .map_err(|e| err(&e))?;
+    root.present().map_err(|e| err(&e))?;
+    Ok(())
+}
+
+/// One panel: a quantity's RMSE and √CRB per set-up.
+struct Panel {
+    title: &'static str,
+    y_label: &'static str,
+    rmse: fn(&TightnessPoint) -> f64,
+    sqrt_crb: fn(&TightnessPoint) -> f64,
+}
+
+/// Three log–log panels (θ, φ, position) against P_t: RMSE (solid, dots) and √CRB (dashed,
+/// crosses) of every set-up.
+pub fn write_tightness_svg(report: &TightnessReport, path: &Path) -> Result<(), SweepError> {
+    let err = |e: &dyn std::fmt::Display| plot_error(path, e);
+    let panels = [
+        Panel {
+            title: "theta",
+            y_label: "theta error [rad]",
+            rmse: |p| p.rmse_theta_rad,
+            sqrt_crb: |p| p.sqrt_crb_theta_rad,
+        },
+        Panel {
+            title: "phi",
+            y_label: "phi error [rad]",
+            rmse: |p| p.rmse_phi_rad,
+            sqrt_crb: |p| p.sqrt_crb_phi_rad,
+        },
+        Panel {
+            title: "position",
+            y_label: "position error [m]",
+            rmse: |p| p.rmse_position_m,
+            sqrt_crb: |p| p.sqrt_crb_position_m,
+        },
+    ];
+    let root = SVGBackend::new(path, (1500, 560)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| err(&e))?;
+    let root = root
+        .titled(
+            &format!(
+                "RMSE vs sqrt(CRB), {} trials per point [{}]",
+                report.config.trials, report.design_label
+            ),
+            ("sans-serif", 18),
+        )
+        .map_err(|e| err(&e))?;
+    let (x_lo, x_hi) = log_range(report.points.iter().map(|p| p.p_t_w), 1.3);
+    for (area, panel) in root.split_evenly((1, panels.len())).iter().zip(&panels) {
+        let (y_lo, y_hi) = log_range(
+            report
+                .points
+                .iter()
+                .flat_map(|p| [(panel.rmse)(p), (panel.sqrt_crb)(p)]),
+            2.0,
+        );
+        let mut chart = ChartBuilder::on(area)
+            .caption(panel.title, ("sans-serif", 16))
+            .margin(10)
+            .x_label_area_size(45)
+            .y_label_area_size(70)
+            .build_cartesian_2d((x_lo..x_hi).log_scale(), (y_lo..y_hi).log_scale())
+            .map_err(|e| err(&e))?;
+        chart
+            .configure_mesh()
+            .x_desc("BS power budget P_t [W]")
+            .y_desc(panel.y_label)
+            .x_label_formatter(&|v| format!("{v:.0e}"))
+            .y_label_formatter(&|v| format!("{v:.0e}"))
+            .label_style(("sans-serif", 13))
+            .axis_desc_style(("sans-serif", 15))
+            .draw()
+            .map_err(|e| err(&e))?;
+        for &setup in &report.config.setups {
+            // The colours of the set-ups' first curves in the figures (Okabe–Ito).
+            let colour = COLOURS[Setup::ALL.iter().position(|&s| s == setup).unwrap_or(0)];
+            let curve = |f: fn(&TightnessPoint) -> f64| -> Vec<(f64, f64)> {
+                report
+                    .points
+                    .iter()
+                    .filter(|p| p.setup == setup)
+                    .map(|p| (p.p_t_w, f(p)))
+                    .filter(|(x, y)| x.is_finite() && y.is_finite() && *x > 0.0 && *y > 0.0)
+                    .collect()
+            };
+            let (rmse, crb) = (curve(panel.rmse), curve(panel.sqrt_crb));
+            let solid = colour.stroke_width(2);
+            chart
+                .draw_series(LineSeries::new(rmse.clone(), solid))
+                .map_err(|e| err(&e))?
+                .label(format!("RMSE {}", setup.label()))
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], solid));
+            chart
+                .draw_series(rmse.iter().map(|&p| Circle::new(p, 3, colour.filled())))
+                .map_err(|e| err(&e))?;
+            let thin = colour.stroke_width(1);
+            chart
+                .draw_series(DashedLineSeries::new(crb.clone(), 6, 4, thin))
+                .map_err(|e| err(&e))?
+                .label(format!("sqrt CRB {}", setup.label()))
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], thin));
+            chart
+                .draw_series(crb.iter().map(|&p| Cross::new(p, 4, thin)))
+                .map_err(|e| err(&e))?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font(("sans-serif", 12))
+            .draw()
+            .map_err(|e| err(&e))?;
+    }
+    root.present().map_err(|e| err(&e))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_range_pads_and_handles_degenerate_input() {
+        let (lo, hi) = log_range([0.1, 10.0].into_iter(), 2.0);
+        assert!((lo - 0.05).abs() < 1e-15 && (hi - 20.0).abs() < 1e-12);
+        assert_eq!(log_range([f64::NAN, -1.0].into_iter(), 2.0), (1e-6, 1.0));
+        assert_eq!(log_range([1.0].into_iter(), 2.0), (0.1, 10.0));
+    }
+
+    #[test]
+    fn ticks_are_short() {
+        assert_eq!(tick(20.0), "20");
+        assert_eq!(tick(0.1), "0.1");
+        assert_eq!(tick(1e-4), "1e-4");
+    }
+}
