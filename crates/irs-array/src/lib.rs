@@ -14,6 +14,8 @@
 //! Every routine has an `_into` form that writes into caller-provided storage and allocates nothing,
 //! so these are usable for arrays of thousands of elements inside hot loops.
 
+#![forbid(unsafe_code)]
+
 use num_complex::Complex64 as C64;
 use std::f64::consts::TAU;
 

@@ -37,7 +37,7 @@ pub(crate) fn unit(a: Point3) -> Point3 {
 }
 
 /// Euclidean distance in metres.
-pub fn distance_m(a: Point3, b: Point3) -> f64 {
+pub(crate) fn distance_m(a: Point3, b: Point3) -> f64 {
     norm(sub(a, b))
 }
 
@@ -82,7 +82,7 @@ impl UpaFrame {
 
 /// Angle ϑ (rad) from the broadside of a ULA at `from` with antenna axis `axis` towards `to`:
 /// `ϑ = asin(u·axis/|axis|)`.
-pub fn ula_angle_rad(axis: Point3, from: Point3, to: Point3) -> f64 {
+pub(crate) fn ula_angle_rad(axis: Point3, from: Point3, to: Point3) -> f64 {
     let u = unit(sub(to, from));
     libm::asin(dot(u, unit(axis)).clamp(-1.0, 1.0))
 }

@@ -7,16 +7,18 @@
 //!   `(seed, realization index)`, bit-identical on every platform and thread count.
 //! - [`units`]: the only place where dB/dBm/W/wavelength conversions live.
 
+#![forbid(unsafe_code)]
+
 mod error;
-pub mod geometry;
+mod geometry;
 mod presets;
 mod realization;
-pub mod rng;
+mod rng;
 mod scenario;
 pub mod units;
 
 pub use error::ChannelError;
-pub use geometry::Point3;
+pub use geometry::{Point3, UpaFrame};
 pub use irs_array::{Complex64, Ula, Upa};
 pub use realization::{IrsGeometry, IrsRealization, Realization};
 pub use scenario::{

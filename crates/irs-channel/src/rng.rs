@@ -11,12 +11,12 @@ use rand_chacha::rand_core::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
 /// Bumped if the derivation ever changes (it changes every realization's values).
-pub const KEY_VERSION: u64 = 1;
+pub(crate) const KEY_VERSION: u64 = 1;
 
 /// What a stream is used for (its low 8 bits of the ChaCha stream id).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
-pub enum Purpose {
+pub(crate) enum Purpose {
     /// The NLoS part of G_l, column-major (antenna m outer, element n inner).
     GNlos = 0,
     /// The phase of β_l.
@@ -24,7 +24,7 @@ pub enum Purpose {
 }
 
 /// The generator of one (seed, realization, IRS, purpose).
-pub fn stream(seed: u64, realization: u64, irs: usize, purpose: Purpose) -> ChaCha20Rng {
+pub(crate) fn stream(seed: u64, realization: u64, irs: usize, purpose: Purpose) -> ChaCha20Rng {
     let mut key = [0u8; 32];
     key[..8].copy_from_slice(b"irs-chan");
     key[8..16].copy_from_slice(&seed.to_le_bytes());
@@ -36,12 +36,12 @@ pub fn stream(seed: u64, realization: u64, irs: usize, purpose: Purpose) -> ChaC
 }
 
 /// Uniform on (0, 1]: the top 53 bits of a u64, plus one ulp (never 0, so `ln` is finite).
-pub fn uniform_open0(rng: &mut ChaCha20Rng) -> f64 {
+pub(crate) fn uniform_open0(rng: &mut ChaCha20Rng) -> f64 {
     ((rng.next_u64() >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// One CN(0, 1) sample (E|z|² = 1) by Box–Muller: `z = √(−ln u₁) e^{j2πu₂}`, with libm's `log`/`sincos`.
-pub fn complex_normal(rng: &mut ChaCha20Rng) -> Complex64 {
+pub(crate) fn complex_normal(rng: &mut ChaCha20Rng) -> Complex64 {
     let u1 = uniform_open0(rng);
     let u2 = uniform_open0(rng);
     let r = libm::sqrt(-libm::log(u1));

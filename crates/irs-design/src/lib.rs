@@ -20,6 +20,8 @@
 //! and the objective is written tr(Eᵀ F̂⁻¹ E) with E = Tᵀ I[:, S], normalised by the largest reference-point value
 //! (`scaling.rs`); Clarabel's equilibration is off.
 
+#![forbid(unsafe_code)]
+
 mod driver;
 mod error;
 mod linalg;

@@ -1,5 +1,6 @@
 //! DoA estimation, multi-view localization and CRB-tightness study for multi-active-IRS sensing (issue 8).
 
+#![forbid(unsafe_code)]
 // Small dense matrices (2×2 … 16×16) are written with explicit index loops that mirror the
 // equations; iterator rewrites would obscure which index is which.
 #![allow(clippy::needless_range_loop)]

@@ -48,7 +48,7 @@ pub fn complex_gaussian(rng: &mut ChaCha20Rng, rows: usize, cols: usize, power_w
 ///
 /// Errors: not square, non-finite, not Hermitian (relative tolerance 1e-10), or an eigenvalue below
 /// −1e-10·λ_max.
-pub fn psd_sqrt(field: &'static str, r: MatRef<'_, C64>) -> Result<Mat<C64>, EstimateError> {
+pub(crate) fn psd_sqrt(field: &'static str, r: MatRef<'_, C64>) -> Result<Mat<C64>, EstimateError> {
     let m = r.nrows();
     if r.ncols() != m || m == 0 {
         return Err(EstimateError::DimensionMismatch {

@@ -17,6 +17,7 @@
 //! Jacobi-scaled FIM D^{-1/2} F D^{-1/2}. Scaling R_s, σ_r², σ_b², σ_s² by one common factor leaves
 //! F and the CRB unchanged (tested). [`AffineFim::congruence`] hands an SDP a well-scaled map.
 
+#![forbid(unsafe_code)]
 // Index loops mirror the equations (F_pq, Γ_ac, …); iterator rewrites would obscure them.
 #![allow(clippy::needless_range_loop)]
 

@@ -30,6 +30,8 @@
 //! # let _ = x_val; Ok(()) }
 //! ```
 
+#![forbid(unsafe_code)]
+
 // Link the pure-Rust BLAS/LAPACK that Clarabel's PSD cones call (the symbols are only pulled
 // into a binary when the crate is referenced).
 #[cfg(feature = "pure-rust-blas")]

@@ -14,26 +14,26 @@ use crate::engine::FigureData;
 use crate::spec::FigureId;
 
 /// Relative slack of "≤" between two means (solver accuracy).
-pub const REL_TOL: f64 = 1e-3;
+pub(crate) const REL_TOL: f64 = 1e-3;
 /// Claim 2: "by a wide margin" means the passive max-CRB is at least this many times the active one at every P_t.
-pub const WIDE_MARGIN_RATIO: f64 = 10.0;
+pub(crate) const WIDE_MARGIN_RATIO: f64 = 10.0;
 /// Claim 4: at the lowest P_s the curves for different P_t "nearly coincide": largest/smallest mean at most this.
-pub const COINCIDE_RATIO: f64 = 1.5;
+pub(crate) const COINCIDE_RATIO: f64 = 1.5;
 /// Claim 4: "falls with P_s" at the low end: log–log slope over the first interval at most this.
-pub const FALLING_SLOPE: f64 = -0.5;
+pub(crate) const FALLING_SLOPE: f64 = -0.5;
 /// Claim 4: "flattens" at the high end: log–log slope over the last interval at least this.
-pub const FLAT_SLOPE: f64 = -0.1;
+pub(crate) const FLAT_SLOPE: f64 = -0.1;
 /// Claim 6: "saturates": |slope| over the last M interval at most this fraction of |slope| over the first.
-pub const SATURATION_FRACTION: f64 = 0.5;
+pub(crate) const SATURATION_FRACTION: f64 = 0.5;
 /// Claim 6: isotropic CRB at the IRSs "independent of M": largest/smallest mean over M at most this.
-pub const M_INDEPENDENT_RATIO: f64 = 1.25;
+pub(crate) const M_INDEPENDENT_RATIO: f64 = 1.25;
 /// Claim 7: transmit-BF-only "approaches" the proposed design: ratio at the largest P_t at most this.
-pub const APPROACH_RATIO: f64 = 1.1;
+pub(crate) const APPROACH_RATIO: f64 = 1.1;
 
 /// Claim checks asserted by `--quick`, as (claim, scope): those whose test is meaningful with two sweep points
 /// and one realization and that hold in this model. Not asserted: claim 1 on Fig. 5, whose second ordering
 /// (transmit BF only ≤ reflective BF only) fails by ~1 % for sensing at the IRSs (see `docs/reproduce.md`).
-pub const QUICK_ASSERTED: [(u8, &str); 5] = [
+pub(crate) const QUICK_ASSERTED: [(u8, &str); 5] = [
     (1, "Fig. 3"),
     (2, "Fig. 3"),
     (2, "Fig. 5"),
@@ -42,7 +42,7 @@ pub const QUICK_ASSERTED: [(u8, &str); 5] = [
 ];
 
 /// True when `--quick` asserts this check.
-pub fn quick_asserted(c: &ClaimCheck) -> bool {
+pub(crate) fn quick_asserted(c: &ClaimCheck) -> bool {
     QUICK_ASSERTED
         .iter()
         .any(|&(id, scope)| id == c.id && scope == c.scope)
@@ -447,7 +447,7 @@ fn claim7(figs: &Figs) -> ClaimCheck {
 }
 
 /// Check every claim on the figures that were computed.
-pub fn check_claims(figs: &Figs) -> Vec<ClaimCheck> {
+pub(crate) fn check_claims(figs: &Figs) -> Vec<ClaimCheck> {
     let mut out = Vec::new();
     for f in [FigureId::Fig3, FigureId::Fig5] {
         out.push(claim1(figs, f));

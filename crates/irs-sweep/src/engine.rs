@@ -33,7 +33,7 @@ use crate::stats::Stats;
 use irs_design::{Scheme, Setup};
 
 /// Version of the cache-record layout; part of every key, bumped when `KeyMaterial` changes meaning.
-pub const CACHE_SCHEMA: u32 = 1;
+pub(crate) const CACHE_SCHEMA: u32 = 1;
 
 /// The seeds of one channel realization.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,7 +96,7 @@ pub trait PointEvaluator: Sync {
 
 /// Everything a cached value depends on; its canonical JSON is hashed into the cache key.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct KeyMaterial {
+pub(crate) struct KeyMaterial {
     /// `CACHE_SCHEMA`.
     pub schema: u32,
     /// `PointEvaluator::code_version`.
@@ -123,7 +123,7 @@ pub enum Outcome {
 
 /// A cache file: the key, its material, the outcome and the wall time of the original computation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CacheRecord {
+pub(crate) struct CacheRecord {
     /// Hex SHA-256 of the canonical key material (also the file stem).
     pub key: String,
     /// What the value depends on.
@@ -167,7 +167,7 @@ fn write_canonical(v: &Value, out: &mut String) {
 }
 
 /// Hex SHA-256 of the canonical JSON of `material`.
-pub fn cache_key(material: &KeyMaterial) -> Result<String, SweepError> {
+pub(crate) fn cache_key(material: &KeyMaterial) -> Result<String, SweepError> {
     let v = serde_json::to_value(material).map_err(|source| SweepError::Json {
         what: "a cache key",
         source,
@@ -539,7 +539,7 @@ impl<'e> Engine<'e> {
 
 /// Write `text` to `path` through a temporary file and a rename, so an interrupted run never
 /// leaves a truncated cache file behind.
-pub fn write_atomically(path: &Path, text: &str) -> Result<(), SweepError> {
+pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<(), SweepError> {
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     std::fs::write(&tmp, text).map_err(|source| SweepError::Write {
         path: tmp.clone(),

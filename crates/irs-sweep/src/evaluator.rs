@@ -13,7 +13,7 @@ use crate::spec::PointInputs;
 use crate::{ScenarioInput, SweepError};
 
 /// Directories whose sources determine the value of a sweep point.
-pub const SOURCE_DIRS: [&str; 7] = [
+pub(crate) const SOURCE_DIRS: [&str; 7] = [
     "crates/irs-blas",
     "crates/irs-array",
     "crates/irs-channel",
@@ -39,7 +39,7 @@ fn git(repo: &Path, args: &[&str]) -> Option<Vec<u8>> {
 /// It is the git object id of each of `SOURCE_DIRS` at HEAD (so a commit that touches only docs,
 /// xtask or other crates keeps the cache valid), plus a hash of any uncommitted change to them.
 /// Without git it is the crate version alone, and `--force` is the way to refresh the cache.
-pub fn source_fingerprint(repo: &Path) -> String {
+pub(crate) fn source_fingerprint(repo: &Path) -> String {
     let mut parts = vec![format!("workspace {}", env!("CARGO_PKG_VERSION"))];
     let mut dirty = Sha256::new();
     let mut any_dirty = false;

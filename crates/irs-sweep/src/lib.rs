@@ -20,7 +20,7 @@ pub mod engine;
 mod error;
 pub mod evaluator;
 pub mod output;
-pub mod plot;
+mod plot;
 pub mod reproduce;
 mod scenario_input;
 pub mod single;

@@ -102,12 +102,12 @@ struct FigureJson<'a> {
 }
 
 /// The y quantity's name in CSV/JSON.
-pub const Y_NAME: &str = "max_crb_rad2";
+pub(crate) const Y_NAME: &str = "max_crb_rad2";
 /// The y axis label with units.
-pub const Y_LABEL: &str = "max-CRB [rad^2]";
+pub(crate) const Y_LABEL: &str = "max-CRB [rad^2]";
 
 /// The figure JSON (schema `FIGURE_JSON_SCHEMA`): provenance, then every curve, point and realization.
-pub fn figure_json(fig: &FigureData, provenance: &Provenance) -> Result<String, SweepError> {
+pub(crate) fn figure_json(fig: &FigureData, provenance: &Provenance) -> Result<String, SweepError> {
     serde_json::to_string_pretty(&FigureJson {
         schema: FIGURE_JSON_SCHEMA,
         figure: fig.spec.id.number(),
@@ -147,7 +147,7 @@ fn snake<T: Serialize>(v: &T) -> String {
 }
 
 /// The tidy CSV: one row per (curve, x) with the realization statistics.
-pub fn figure_csv(fig: &FigureData) -> String {
+pub(crate) fn figure_csv(fig: &FigureData) -> String {
     let mut out = CSV_HEADER.join(",");
     out.push('\n');
     for c in &fig.curves {

@@ -60,7 +60,7 @@ fn tick(v: f64) -> String {
 }
 
 /// Draw `fig` into the SVG file `path` (width × height pixels 900 × 600).
-pub fn write_figure_svg(fig: &FigureData, path: &Path) -> Result<(), SweepError> {
+pub(crate) fn write_figure_svg(fig: &FigureData, path: &Path) -> Result<(), SweepError> {
     let err = |e: &dyn std::fmt::Display| plot_error(path, e);
     let root = SVGBackend::new(path, (900, 600)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| err(&e))?;
@@ -149,7 +149,7 @@ struct Panel {
 
 /// Three log–log panels (θ, φ, position) against P_t: RMSE (solid, dots) and √CRB (dashed,
 /// crosses) of every set-up.
-pub fn write_tightness_svg(report: &TightnessReport, path: &Path) -> Result<(), SweepError> {
+pub(crate) fn write_tightness_svg(report: &TightnessReport, path: &Path) -> Result<(), SweepError> {
     let err = |e: &dyn std::fmt::Display| plot_error(path, e);
     let panels = [
         Panel {

@@ -168,7 +168,7 @@ where
 }
 
 /// `summary.md`: run parameters, the plots, and the claims table.
-pub fn summary_markdown(
+pub(crate) fn summary_markdown(
     figures: &BTreeMap<FigureId, FigureData>,
     claims: &[ClaimCheck],
     prov: &Provenance,

@@ -275,7 +275,7 @@ fn antenna_curves() -> Vec<CurveSpec> {
 }
 
 /// Sweep values of P_t (W) for Figs. 3 and 5.
-pub fn bs_power_sweep_w(quick: bool) -> Vec<f64> {
+pub(crate) fn bs_power_sweep_w(quick: bool) -> Vec<f64> {
     if quick {
         vec![0.1, 10.0]
     } else {
@@ -284,7 +284,7 @@ pub fn bs_power_sweep_w(quick: bool) -> Vec<f64> {
 }
 
 /// Sweep values of P_s (W) for Figs. 4 and 6.
-pub fn irs_power_sweep_w(quick: bool) -> Vec<f64> {
+pub(crate) fn irs_power_sweep_w(quick: bool) -> Vec<f64> {
     if quick {
         vec![1e-4, 1e-2, 1.0]
     } else {
@@ -293,7 +293,7 @@ pub fn irs_power_sweep_w(quick: bool) -> Vec<f64> {
 }
 
 /// The P_t values (W) of the curves of Figs. 4 and 6.
-pub fn fig46_bs_powers_w(quick: bool) -> Vec<f64> {
+pub(crate) fn fig46_bs_powers_w(quick: bool) -> Vec<f64> {
     if quick {
         vec![1.0, 10.0]
     } else {
@@ -302,7 +302,7 @@ pub fn fig46_bs_powers_w(quick: bool) -> Vec<f64> {
 }
 
 /// Sweep values of M for Fig. 7 (as f64 for the axis; whole numbers).
-pub fn antenna_sweep(quick: bool) -> Vec<f64> {
+pub(crate) fn antenna_sweep(quick: bool) -> Vec<f64> {
     if quick {
         vec![4.0, 16.0]
     } else {

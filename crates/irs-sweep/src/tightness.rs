@@ -23,14 +23,14 @@ use crate::{load_scenario, prepare_output_dir, SweepError};
 
 /// Schema identifier of `tightness.json` (v2: set-ups serialised `sensing_at_bs` / `sensing_at_irs`, as in
 /// the figures and design records; v1 wrote `AtBs` / `AtIrs`).
-pub const TIGHTNESS_JSON_SCHEMA: &str = "irs-xtask-tightness/v2";
+pub(crate) const TIGHTNESS_JSON_SCHEMA: &str = "irs-xtask-tightness/v2";
 
 /// Trials per point and set-up without `--trials`.
 pub const DEFAULT_TRIALS: usize = 500;
 /// Trials per point and set-up with `--quick` (without `--trials`).
 pub const QUICK_TRIALS: usize = 40;
 /// The `--quick` P_t sweep (W): one point every two decades, both sides of both thresholds.
-pub const QUICK_P_T_W: [f64; 5] = [1e-3, 1e-1, 1e1, 1e3, 1e5];
+pub(crate) const QUICK_P_T_W: [f64; 5] = [1e-3, 1e-1, 1e1, 1e3, 1e5];
 
 /// Where the designs (R_s,l, ψ_l) of every sweep point come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -212,7 +212,7 @@ impl OptimizedDesign {
 }
 
 /// The per-IRS (R_s,l, ψ_l) of a design record.
-pub fn design_of_record(record: &DesignRecord) -> Result<Design, EstimateError> {
+pub(crate) fn design_of_record(record: &DesignRecord) -> Result<Design, EstimateError> {
     record
         .irs
         .iter()
@@ -357,7 +357,7 @@ pub fn run(args: &TightnessOptions, command: Vec<String>) -> Result<TightnessRun
 }
 
 /// Writes `tightness.svg`, `tightness.csv` and `tightness.json` into `dir`; returns their paths.
-pub fn write_outputs(
+pub(crate) fn write_outputs(
     report: &TightnessReport,
     provenance: &TightnessProvenance,
     dir: &Path,
