@@ -3,7 +3,7 @@
 //! both set-ups. `full` (R_s,l as M×M Hermitian variables, 2M×2M real cones) is the baseline of `reduced` (the
 //! default step: the row space of Ψ_l G_l, r = rank ≤ N, solved by column generation over k ≤ r dimensions with
 //! a duality certificate) and of `reduced_no_cg` (one SDP over the r×r row-space variables) in the README table.
-//! Full runs only at M ≤ 32: at M = 64 one full solve takes minutes (the SDP notes measured over ten minutes),
+//! Full runs only at M ≤ 32: at M = 64 one full solve takes over ten minutes (`docs/numerics.md`),
 //! which is the point of the reduction.
 //!
 //! `cargo bench -p irs-design --bench transmit_reduction`

@@ -1,6 +1,8 @@
 //! Alternating-optimisation driver shared by the two sensing set-ups (Sections III-C and IV-C).
 //!
-//! Written once, generic over the set-up trait of `irs-fim`; `sense-at-bs` and `sense-at-irs` only bind it.
+//! Written once for both set-ups: [`optimize`] takes the set-up as a value ([`Setup`]) and a channel realization,
+//! builds its links ([`SensingLink`]) and runs the steps below, which use only the traits of `irs-fim` they need
+//! (`TransmitMaps`, `ReflectMaps`). `sense-at-bs` (P1) and `sense-at-irs` (P4) are its documented entry points.
 //!
 //! The algorithm (problem (P1) / (P4)):
 //! - **Transmit step** (P2 → P2.1 / P5 → P5.1): for fixed {Ψ_l}, one SDP over Hermitian PSD {R_s,l} minimising

@@ -22,7 +22,7 @@ use irs_fim::{AffineFim, UPPER};
 pub enum FimScalingKind {
     /// No scaling (only to measure what scaling buys).
     None,
-    /// T = diag(F_ref)^(−1/2): unit diagonal at the reference point (the SDP notes' choice).
+    /// T = diag(F_ref)^(−1/2): unit diagonal at the reference point (removes the magnitudes, not the correlation; `docs/numerics.md`).
     Jacobi,
     /// T = D (D F_ref D)^(−1/2) with D the Jacobi factor: F̂ = I at the reference point. Falls back to Jacobi
     /// when the Jacobi-scaled reference FIM has a relative eigenvalue below 1e-12 (no reliable inverse root).

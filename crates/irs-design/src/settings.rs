@@ -155,7 +155,7 @@ pub enum FeasibleInit {
     /// `ShrinkPsi`.
     #[default]
     ShrinkTransmit,
-    /// Keep R_s,l = (P_t/M) I and scale ψ down until the true IRS power holds (the rule before 2026-11-29).
+    /// Keep R_s,l = (P_t/M) I and scale ψ down until the true IRS power holds (the earlier rule).
     ShrinkPsi,
 }
 
@@ -170,8 +170,8 @@ pub struct SdpOptions {
     /// Clarabel's own Ruiz equilibration. Off by default: the driver scales the data itself (see the crate docs);
     /// measured with it on, more solves end at "AlmostSolved".
     pub equilibrate: bool,
-    /// Scaling of each FIM at a reference point (see `scaling.rs`): whitening by default; `jacobi` (the SDP
-    /// notes' diagonal scaling) and `none` only to measure their effect.
+    /// Scaling of each FIM at a reference point (see `scaling.rs`): whitening by default; `jacobi` (diagonal
+    /// scaling, `docs/numerics.md`) and `none` only to measure their effect.
     pub fim_scaling: FimScalingKind,
     /// Print Clarabel's log.
     pub verbose: bool,

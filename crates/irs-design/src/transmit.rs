@@ -298,7 +298,7 @@ fn build_model(
             }
             None => None,
         });
-        // The FIM as its own variable tied to the affine map by 10 equalities (the lifted form the SDP notes
+        // The FIM as its own variable tied to the affine map by 10 equalities (the lifted form `docs/numerics.md`
         // found necessary), written here rather than by `TraceInvOptions::lift` so that their multipliers can
         // be read back for the column generation's certificate.
         let fm = sc.per_irs[l].expr(&d.fim, &z, p_t_w);

@@ -4,7 +4,7 @@
 //! F_pq = T_L tr(R⁻¹ ∂_pR R⁻¹ ∂_qR) + 2 T_L Re tr(∂_pDᴴ R⁻¹ ∂_qD R_s)   (eq. 15 with eq. 14/38),
 //! using Σ_t s_t s_tᴴ = T_L R_s (eq. 1), so the T_L·(rows)-long vector η is never formed.
 //!
-//! Numerics (see `../shared/notes/sdp-numerics.md`): R = σ² I + Σ_k R_k(ξ) and each noise
+//! Numerics (see `docs/numerics.md`): R = σ² I + Σ_k R_k(ξ) and each noise
 //! contribution R_k is differenced on its own (the ξ-dependent part is ~1e-6 of the floor);
 //! derivatives are fourth-order central differences written as symmetric pairs
 //! [8(f(x+h) − f(x−h)) − (f(x+2h) − f(x−2h))] / (12h), with h = 1e-4 rad for the angles and

@@ -534,7 +534,7 @@ impl AffSymMat {
     }
 
     /// The congruence `S M S` with `S = diag(s)`: entry (i, j) times `s_i s_j`. This is the
-    /// Jacobi scaling of the SDP notes (`F̃ = S F S`, `S = diag(F(R_ref))^{-1/2}`); see
+    /// Jacobi scaling (`F̃ = S F S`, `S = diag(F(R_ref))^{-1/2}`); see
     /// [`crate::scaling`].
     pub fn congruence_diag(&self, s: &[f64]) -> Self {
         let mut out = self.clone();

@@ -37,7 +37,7 @@ pub struct TraceInvOptions {
     pub form: SchurForm,
     /// Introduce F as its own free symmetric variable tied to the affine map by `k(k+1)/2`
     /// upper-triangle equalities, and put that variable in the LMI (default `true`: substituting
-    /// the affine map straight into the LMI made Clarabel fail, see the SDP notes).
+    /// the affine map straight into the LMI made Clarabel fail, see `docs/numerics.md`).
     pub lift: bool,
 }
 
@@ -415,7 +415,7 @@ impl Model {
     /// Introduces a free symmetric k×k variable `name` tied to `m` by the `k(k+1)/2` upper-triangle
     /// equalities `F_ij = m_ij` and returns it as a matrix of expressions. Putting the lifted
     /// variable instead of the affine map into an LMI is what made Clarabel succeed on the
-    /// transmit-step SDPs (SDP notes).
+    /// transmit-step SDPs (`docs/numerics.md`).
     pub fn lift(&mut self, name: &str, m: &AffSymMat) -> Result<AffSymMat, SdpError> {
         let start = self.rows.blocks.len();
         let f = self.lift_rows(name, m)?;

@@ -1,7 +1,7 @@
-//! Scaling helpers for the consumers, after the SDP notes (../shared/notes/sdp-numerics.md).
+//! Jacobi-scaling helpers for models with a FIM-like block (see `docs/numerics.md` of the workspace).
 //!
 //! The paper's SDPs span about 20 orders of magnitude unscaled (noise 1e-11 W, F_θθ ≈ 1,
-//! F_ββ ≈ 1e9–1e11) and Clarabel fails on most of them. What the notes measured to work:
+//! F_ββ ≈ 1e9–1e11) and Clarabel fails on most of them. What was measured to work (`docs/numerics.md`):
 //!
 //! 1. write `R = P_t·R̂` and divide each power row by its budget (plain expression arithmetic:
 //!    `model.le("bs power", r.trace() * (1.0 / budget_w), 1.0)`);
@@ -35,7 +35,7 @@ pub fn jacobi_scale(diag: &[f64]) -> Result<Vec<f64>, SdpError> {
 /// Weights for bounding `tr(F⁻¹)` (over `indices`) through a Jacobi-scaled `F̃ = S F S`:
 /// since `[F⁻¹]_ii = s_i² [F̃⁻¹]_ii`, `Σ_{i∈indices} [F⁻¹]_ii = factor · Σ_j w_j [F̃⁻¹]_{i_j i_j}`
 /// with `w_j = s_{i_j}² / factor` and `factor = max s_{i_j}²` (weights normalised to at most 1,
-/// as in the notes). Returns `(weights, factor)`; a bound `≤ t` on the weighted trace then means
+/// as the optimizers do). Returns `(weights, factor)`; a bound `≤ t` on the weighted trace then means
 /// `Σ [F⁻¹]_ii ≤ factor·t` in the original units (e.g. rad²).
 pub fn trace_inv_weights(
     s: &[f64],

@@ -47,8 +47,8 @@ pub struct Settings {
     pub tol_infeas_abs: f64,
     /// Relative infeasibility-certificate tolerance.
     pub tol_infeas_rel: f64,
-    /// Clarabel's Ruiz equilibration. Turn it off for models the caller has scaled itself (SDP
-    /// notes: with it on, about half the scaled transmit-step instances stopped at `AlmostSolved`).
+    /// Clarabel's Ruiz equilibration. Turn it off for models the caller has scaled itself (with it
+    /// on, about half the scaled transmit-step instances stopped at `AlmostSolved`).
     pub equilibrate: bool,
     /// Clarabel's chordal decomposition of sparse PSD cones. Off by default: the cones here are
     /// dense, and a decomposed model cannot be updated in place by [`Solver`].
@@ -88,8 +88,8 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// Defaults with Clarabel's equilibration off: for models the caller has scaled as in the SDP
-    /// notes (powers divided by budgets, Jacobi-scaled FIMs; see [`crate::scaling`]).
+    /// Defaults with Clarabel's equilibration off: for models the caller has scaled as in
+    /// `docs/numerics.md` (powers divided by budgets, Jacobi-scaled FIMs; see [`crate::scaling`]).
     pub fn prescaled() -> Self {
         Self {
             equilibrate: false,
