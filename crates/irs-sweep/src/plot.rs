@@ -59,6 +59,24 @@ fn tick(v: f64) -> String {
     }
 }
 
+/// The legend of every plot: upper right, on a translucent white box with a black border.
+fn legend<'a, DB, CT>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    font_px: u32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>
+where
+    DB: DrawingBackend + 'a,
+    CT: CoordTranslate,
+{
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font(("sans-serif", font_px))
+        .draw()
+}
+
 /// Draw `fig` into the SVG file `path` (width × height pixels 900 × 600).
 pub(crate) fn write_figure_svg(fig: &FigureData, path: &Path) -> Result<(), SweepError> {
     let err = |e: &dyn std::fmt::Display| plot_error(path, e);
@@ -127,14 +145,7 @@ pub(crate) fn write_figure_svg(fig: &FigureData, path: &Path) -> Result<(), Swee
             )
             .map_err(|e| err(&e))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font(("sans-serif", 13))
-        .draw()
-        .map_err(|e| err(&e))?;
+    legend(&mut chart, 13).map_err(|e| err(&e))?;
     root.present().map_err(|e| err(&e))?;
     Ok(())
 }
@@ -240,14 +251,7 @@ pub(crate) fn write_tightness_svg(report: &TightnessReport, path: &Path) -> Resu
                 .draw_series(crb.iter().map(|&p| Cross::new(p, 4, thin)))
                 .map_err(|e| err(&e))?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font(("sans-serif", 12))
-            .draw()
-            .map_err(|e| err(&e))?;
+        legend(&mut chart, 12).map_err(|e| err(&e))?;
     }
     root.present().map_err(|e| err(&e))?;
     Ok(())
