@@ -9,6 +9,7 @@
 
 mod error;
 pub mod geometry;
+pub mod limits;
 mod realization;
 pub mod rng;
 mod scenario;
