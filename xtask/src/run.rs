@@ -41,8 +41,10 @@ pub enum KktArg {
     Qdldl,
 }
 
-/// Arguments of `cargo xtask run`.
+/// Arguments of `cargo xtask run`. Negative numbers are values (`--p-t-w -1`), so that the library's
+/// typed range error is shown rather than "unexpected argument '-1'".
 #[derive(Debug, Clone, Args)]
+#[command(allow_negative_numbers = true)]
 pub struct RunArgs {
     /// Set-up.
     #[arg(long, value_enum, default_value = "bs")]

@@ -84,6 +84,7 @@ pub fn optimize<S: SensingSetup>(
             ),
         });
     }
+    check_sdp_sizes(links, scheme)?;
     if scheme.is_passive() {
         let passive: Vec<S> = links
             .iter()
@@ -94,6 +95,44 @@ pub fn optimize<S: SensingSetup>(
     } else {
         run(links, meta, budgets, scheme, settings, seed)
     }
+}
+
+/// The caps of [`crate::MAX_SDP_DIM`], checked before any SDP is built: M for schemes with a transmit step, each
+/// IRS's N for schemes with a reflect step.
+fn check_sdp_sizes<S: SensingSetup>(links: &[S], scheme: Scheme) -> Result<(), DesignError> {
+    let limit = crate::MAX_SDP_DIM;
+    let transmit = matches!(
+        scheme,
+        Scheme::Proposed | Scheme::TransmitOnly | Scheme::Passive
+    );
+    let reflect = matches!(
+        scheme,
+        Scheme::Proposed | Scheme::ReflectOnly | Scheme::Passive
+    );
+    let m = links[0].bs_antennas();
+    if transmit && m > limit {
+        return Err(DesignError::TooLarge {
+            field: "bs_antennas".into(),
+            value: m,
+            limit,
+            step: "transmit",
+        });
+    }
+    if reflect {
+        if let Some((l, k)) = links
+            .iter()
+            .enumerate()
+            .find(|(_, k)| k.irs_elements() > limit)
+        {
+            return Err(DesignError::TooLarge {
+                field: format!("irs[{l}].elements"),
+                value: k.irs_elements(),
+                limit,
+                step: "reflect",
+            });
+        }
+    }
+    Ok(())
 }
 
 fn initial_psi<S: SensingSetup>(
@@ -193,6 +232,16 @@ fn run<S: SensingSetup>(
             (psi, r_iso.clone(), crb)
         };
         if !crb.is_finite() {
+            // Overflow first: a FIM with a non-finite entry is not "no information".
+            if let Ok(f) = link.fim(r_l.as_ref(), &psi) {
+                let entries = f.entries().iter().flatten();
+                if entries.clone().any(|v| !v.is_finite()) {
+                    let largest = entries
+                        .filter(|v| v.is_finite())
+                        .fold(0.0f64, |a, v| a.max(v.abs()));
+                    return Err(DesignError::Overflow { irs: l, largest });
+                }
+            }
             // The FIM is linear in R_s: singular at isotropic R_s means singular for every R_s with this ψ,
             // and for a generic ψ this happens only when the channel carries no information.
             return Err(DesignError::NoInformation { irs: l });

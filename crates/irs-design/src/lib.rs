@@ -39,12 +39,21 @@ pub use driver::{
     optimal_reflect, optimal_transmit, optimize, ReflectResult, SetupMeta, TransmitResult,
 };
 pub use irs_fim::SensingSetup;
+
+/// Largest SDP matrix variable the designs build: BS antennas M for the transmit step (schemes
+/// `Proposed`, `TransmitOnly`, `Passive`), IRS elements N for the reflect step (`Proposed`,
+/// `ReflectOnly`, `Passive`). A d×d complex Hermitian variable is a 2d×2d real PSD cone, whose
+/// Nesterov–Todd block in Clarabel's KKT system is dense with (d(2d+1))² entries: 545 MB and about
+/// 2e11 flops per factorisation at d = 64 (minutes per interior-point iteration on a laptop),
+/// 8.7 GB and 16× the time at d = 128. The paper uses M = 16 and N = 16.
+pub const MAX_SDP_DIM: usize = 64;
 pub use record::{
     ArraySpec, CMat, DesignRecord, IrsDesign, IrsInputs, ProblemInputs, ReflectIrsRecord, SdpSolve,
     SetupKind, StepKind, StepRecord, Termination, SCHEMA_VERSION,
 };
 pub use settings::{
-    Budgets, FimScalingKind, KktSolver, Objective, PsiInit, Scheme, SdpOptions, Settings,
+    Budgets, FeasibleInit, FimScalingKind, KktSolver, Objective, PsiInit, Scheme, SdpOptions,
+    Settings,
 };
 
 /// Errors of the optimizers. `Err` means no design exists; a solver failure after a first design exists is an
@@ -52,7 +61,7 @@ pub use settings::{
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DesignError {
     /// A budget is out of range.
-    #[error("budget `{field}` = {value}: {reason}")]
+    #[error("budget `{field}` = {value:.3e}: {reason}")]
     InvalidBudget {
         /// Field name (`p_t_w`, `p_s_w`, `a_max`).
         field: &'static str,
@@ -71,7 +80,7 @@ pub enum DesignError {
     },
     /// The IRS budget is below the power its amplifier noise alone draws at unit gain (|ψ_n| = 1), so an active
     /// IRS cannot even pass the signal through (e.g. 2σ_r² N for eq. (8)).
-    #[error("IRS {irs}: budget p_s_w = {p_s_w} W is below the amplifier-noise floor {floor_w} W at unit gain")]
+    #[error("IRS {irs}: budget p_s_w = {p_s_w:.3e} W is below the amplifier-noise floor {floor_w:.3e} W at unit gain")]
     IrsBudgetBelowNoiseFloor {
         /// IRS index.
         irs: usize,
@@ -79,6 +88,27 @@ pub enum DesignError {
         p_s_w: f64,
         /// Noise-only IRS power at |ψ_n| = 1 and R_s = 0, W.
         floor_w: f64,
+    },
+    /// The FIM of IRS `irs` at the initial design has a non-finite entry: the data (budgets, gains,
+    /// noise) overflow double precision. Reported as overflow, not as "no information".
+    #[error("IRS {irs}: the FIM overflows double precision at the initial design (largest finite entry {largest:.3e}); scale the budgets, gains or noise powers into their documented ranges")]
+    Overflow {
+        /// IRS index.
+        irs: usize,
+        /// Largest finite |entry| of the FIM (0 if none is finite).
+        largest: f64,
+    },
+    /// An SDP variable larger than [`MAX_SDP_DIM`] would be built (checked before any allocation).
+    #[error("`{field}` = {value} exceeds the limit of {limit} for the {step} step's SDP (its KKT system holds a dense (d(2d+1))² block: 545 MB and ~2e11 flops per iteration at d = 64)")]
+    TooLarge {
+        /// `bs_antennas` or `irs[l].elements`.
+        field: String,
+        /// The requested size.
+        value: usize,
+        /// [`MAX_SDP_DIM`].
+        limit: usize,
+        /// `transmit` or `reflect`.
+        step: &'static str,
     },
     /// No design gives IRS `irs` a finite CRB (e.g. a zero channel): the FIM is singular for every R_s.
     #[error("IRS {irs}: the FIM is singular for every transmit covariance (no information, e.g. a zero channel)")]

@@ -74,28 +74,40 @@ pub struct Budgets {
 }
 
 impl Budgets {
-    /// Checks every field; the error names it.
+    /// Checks every field; the error names it. The ranges are those of scenario validation
+    /// ([`irs_channel::limits`]): P_t in [1e-9, 1e6] W, P_s in [1e-30, 1e6] W, a_max in [1, 1e6];
+    /// beyond them the FIM overflows or vanishes in double precision.
     pub fn validate(&self) -> Result<(), DesignError> {
-        let pos = |field: &'static str, value: f64| {
-            if value.is_finite() && value > 0.0 {
+        use irs_channel::limits;
+        let in_range = |field: &'static str, value: f64, (lo, hi): (f64, f64), reason| {
+            if value.is_finite() && value >= lo && value <= hi {
                 Ok(())
             } else {
                 Err(DesignError::InvalidBudget {
                     field,
                     value,
-                    reason: "must be finite and > 0",
+                    reason,
                 })
             }
         };
-        pos("p_t_w", self.p_t_w)?;
-        pos("p_s_w", self.p_s_w)?;
-        if !(self.a_max.is_finite() && self.a_max >= 1.0) {
-            return Err(DesignError::InvalidBudget {
-                field: "a_max",
-                value: self.a_max,
-                reason: "an active IRS needs a finite amplitude gain a_max >= 1",
-            });
-        }
+        in_range(
+            "p_t_w",
+            self.p_t_w,
+            limits::BS_POWER_W,
+            "must lie in [1e-9, 1e6] W (beyond it the FIM overflows or vanishes)",
+        )?;
+        in_range(
+            "p_s_w",
+            self.p_s_w,
+            limits::IRS_POWER_W,
+            "must lie in [1e-30, 1e6] W (below every amplifier-noise floor, or not an IRS)",
+        )?;
+        in_range(
+            "a_max",
+            self.a_max,
+            limits::A_MAX,
+            "an active IRS needs a finite amplitude gain a_max in [1, 1e6] (beyond it the FIM overflows)",
+        )?;
         Ok(())
     }
 }

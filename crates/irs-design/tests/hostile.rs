@@ -238,3 +238,75 @@ fn failed_sdp_is_retried_once_with_fallback_settings_and_the_run_ends_gracefully
         assert!(first.status.contains("limit"), "{}", first.status);
     }
 }
+
+#[test]
+fn budgets_outside_their_documented_range_name_the_field_not_a_singular_fim() {
+    let r = Realization::new(&small(), 1).unwrap();
+    let ok = budgets(&r);
+    for (b, field) in [
+        (Budgets { p_t_w: 1e300, ..ok }, "p_t_w"),
+        (
+            Budgets {
+                p_t_w: 1e-300,
+                ..ok
+            },
+            "p_t_w",
+        ),
+        (Budgets { a_max: 1e308, ..ok }, "a_max"),
+        (
+            Budgets {
+                p_s_w: 1e-300,
+                ..ok
+            },
+            "p_s_w",
+        ),
+        (Budgets { p_s_w: 1e300, ..ok }, "p_s_w"),
+    ] {
+        for res in both(&r, &b, Scheme::Proposed) {
+            let e = res.expect_err("out of range");
+            assert!(
+                matches!(e, DesignError::InvalidBudget { field: f, .. } if f == field),
+                "{e:?}"
+            );
+            let msg = e.to_string();
+            // One short line: numbers in exponent form (1e-300 is not printed with 300 digits).
+            assert!(!msg.contains('\n') && msg.len() < 200, "{msg}");
+            assert!(msg.contains(field) && msg.contains("e"), "{msg}");
+        }
+    }
+}
+
+#[test]
+fn sdp_sizes_above_the_cap_are_refused_before_any_allocation() {
+    // M = 100 > MAX_SDP_DIM: the transmit step's SDP is refused; N = 9×9 = 81 likewise for the
+    // reflect step. Both channels themselves are valid (irs-channel allows them).
+    let big_m = Realization::new(&sized(100, 2), 1).unwrap();
+    for res in both(&big_m, &budgets(&big_m), Scheme::Proposed) {
+        let e = res.expect_err("M above the cap");
+        assert!(
+            matches!(&e, DesignError::TooLarge { field, value: 100, limit, step: "transmit" }
+                if field == "bs_antennas" && *limit == irs_design::MAX_SDP_DIM),
+            "{e:?}"
+        );
+    }
+    let big_n = Realization::new(&sized(4, 9), 1).unwrap();
+    for scheme in [Scheme::Proposed, Scheme::ReflectOnly] {
+        for res in both(&big_n, &budgets(&big_n), scheme) {
+            let e = res.expect_err("N above the cap");
+            assert!(
+                matches!(&e, DesignError::TooLarge { field, value: 81, step: "reflect", .. }
+                    if field == "irs[0].elements"),
+                "{e:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn feasible_init_is_exported_with_the_settings_field_that_uses_it() {
+    let st = Settings {
+        feasible_init: irs_design::FeasibleInit::default(),
+        ..Settings::default()
+    };
+    st.validate().unwrap();
+}
