@@ -11,8 +11,10 @@ use irs_sweep::single::{self, Breakdown, RunOptions};
 
 use crate::args;
 
-/// Arguments of `cargo xtask run`.
+/// Arguments of `cargo xtask run`. Negative numbers are values (`--p-t-w -1`), so that the library's
+/// typed range error is shown rather than "unexpected argument '-1'".
 #[derive(Debug, Clone, clap::Args)]
+#[command(allow_negative_numbers = true)]
 pub struct RunArgs {
     /// Set-up.
     #[arg(long, default_value = "bs", value_parser = args::setup())]

@@ -14,6 +14,10 @@ pub(crate) trait Real: RealField + Copy + core::fmt::Debug + 'static {
     fn is_nan(self) -> bool;
     /// Absolute value.
     fn fabs(self) -> Self;
+    /// The value as `f64` (exact for both types).
+    fn to_f64(self) -> f64;
+    /// The nearest value to `x`.
+    fn from_f64(x: f64) -> Self;
 }
 
 impl Real for f64 {
@@ -26,6 +30,12 @@ impl Real for f64 {
     }
     fn fabs(self) -> Self {
         f64::abs(self)
+    }
+    fn to_f64(self) -> f64 {
+        self
+    }
+    fn from_f64(x: f64) -> Self {
+        x
     }
 }
 
@@ -43,6 +53,12 @@ impl Real for f32 {
     }
     fn fabs(self) -> Self {
         f32::abs(self)
+    }
+    fn to_f64(self) -> f64 {
+        f64::from(self)
+    }
+    fn from_f64(x: f64) -> Self {
+        x as f32
     }
 }
 

@@ -467,3 +467,88 @@ fn single_precision_svd_reconstructs_a() {
     );
     assert!(d <= 8.0 * m as f64 * f32::EPSILON as f64 * a.fro(), "{d:e}");
 }
+
+/// The matrix `L₂ᵀL₁` of the Nesterov–Todd scaling of a 4×4 PSD cone (the real embedding of a
+/// complex 2×2 Hermitian variable) that Clarabel factored at iteration 7 of a proptest model of
+/// `irs-sdp` (seed 3802679030470089269). Its singular values come in exact pairs (0.0476, 0.0476,
+/// 0.0341, 0.0341) and faer 0.24's SVD returns `NoConvergence` on it (and on 2× or ½× it), which
+/// made Clarabel panic ("SVD error"). Stored as bits so that the test sees exactly that matrix.
+const FAER_NO_CONVERGENCE_4X4: [u64; 16] = [
+    4586055339877502593,
+    4580766493880955603,
+    4564538927686936258,
+    13789652546439380704,
+    13805801907263684031,
+    4584085408494354906,
+    4568145996157816626,
+    4562875249263331828,
+    4568726823948990380,
+    13797567239792826018,
+    4586011160145905028,
+    4580759495416633634,
+    4572081483754539111,
+    4570819098374498152,
+    13805753828045420946,
+    4584080052653074594,
+];
+
+#[test]
+fn svd_succeeds_where_faers_iteration_does_not_converge() {
+    for factor in [1.0, 2.0, 0.5] {
+        let mut a = Cm::filled(4, 4, 5, 0.0);
+        for j in 0..4 {
+            for i in 0..4 {
+                a.set(
+                    i,
+                    j,
+                    factor * f64::from_bits(FAER_NO_CONVERGENCE_4X4[i + 4 * j]),
+                );
+            }
+        }
+        let fa = faer::Mat::<f64>::from_fn(4, 4, |i, j| a.get(i, j));
+        println!(
+            "faer's own SVD of {factor}×A: {}",
+            if fa.singular_values().is_ok() {
+                "converges"
+            } else {
+                "NoConvergence"
+            }
+        );
+        // σ² are the eigenvalues of AᵀA (computed independently by faer's symmetric eigensolver).
+        let mut lam = (fa.transpose() * &fa)
+            .self_adjoint_eigenvalues(faer::Side::Lower)
+            .unwrap();
+        lam.sort_by(|x, y| y.total_cmp(x));
+        for call in [
+            Call::Gesdd(b'S'),
+            Call::Gesdd(b'A'),
+            Call::Gesdd(b'N'),
+            Call::Gesvd(b'S', b'S'),
+            Call::Gesvd(b'A', b'A'),
+            Call::Gesvd(b'N', b'N'),
+        ] {
+            let o = run(call, &a);
+            let what = format!("{call:?} on {factor}×A");
+            assert_eq!(o.info, 0, "{what}");
+            for k in 0..4 {
+                assert!(
+                    (o.s[k] - lam[k].sqrt()).abs() <= tol(4, a.fro()),
+                    "{what}: σ = {:?}, √λ(AᵀA) = {lam:?}",
+                    o.s
+                );
+            }
+            if !matches!(call, Call::Gesdd(b'N') | Call::Gesvd(b'N', b'N')) {
+                check(&a, &o.s, &cols_of(&o.u, 4, 4), &cols_of(&o.vt, 4, 4), &what);
+            }
+        }
+        let o = run(Call::Gesdd(b'O'), &a);
+        assert_eq!(o.info, 0);
+        check(
+            &a,
+            &o.s,
+            &cols_of(&o.a, 4, 4),
+            &cols_of(&o.vt, 4, 4),
+            "gesdd O",
+        );
+    }
+}

@@ -43,6 +43,63 @@ pub enum ChannelError {
         /// The limit.
         limit: u128,
     },
+    /// A number outside its documented range (see the `limits` constants of the crate root); the
+    /// message prints numbers in exponent form so that 1e-300 stays short.
+    #[error("`{field}` = {value:.3e} {unit} is outside the accepted range [{min:.3e}, {max:.3e}] {unit}{why}")]
+    OutOfRange {
+        /// Path of the offending field.
+        field: String,
+        /// The rejected value.
+        value: f64,
+        /// Smallest accepted value.
+        min: f64,
+        /// Largest accepted value.
+        max: f64,
+        /// Unit of the three numbers.
+        unit: &'static str,
+        /// Why the range is what it is (starts with "; " when not empty).
+        why: &'static str,
+    },
+    /// A count above its cap (checked before anything is allocated).
+    #[error("`{field}` = {value} exceeds the limit of {limit}{why}")]
+    TooMany {
+        /// Path of the offending field.
+        field: String,
+        /// The rejected count.
+        value: u128,
+        /// The largest accepted count.
+        limit: u128,
+        /// Why the cap is what it is (starts with "; ").
+        why: &'static str,
+    },
+    /// Two IRS arrays (or an IRS and another node) closer than the arrays' physical size.
+    #[error("`{field}` is {distance_m:.3e} m from `{other}`, closer than the {min_m:.3e} m the arrays need{why}")]
+    TooClose {
+        /// Path of the offending position.
+        field: String,
+        /// Path of the other position.
+        other: String,
+        /// Their distance in metres.
+        distance_m: f64,
+        /// The smallest accepted distance in metres.
+        min_m: f64,
+        /// Which rule gives the minimum.
+        why: &'static str,
+    },
+    /// A scenario file or string with nothing in it (an empty file is not the default scenario).
+    #[error("the {format} scenario is empty (write `{{}}` in JSON, or nothing but comments in TOML, for the default scenario)")]
+    Empty {
+        /// `"TOML"` or `"JSON"`.
+        format: &'static str,
+    },
+    /// A table (struct) given as an array: serde would read it positionally, silently.
+    #[error("`{field}` must be {table}, not an array (fields are named, never positional)")]
+    PositionalTable {
+        /// Path of the offending value (`<root>` for the whole scenario).
+        field: String,
+        /// `"a table"` (TOML) or `"an object"` (JSON).
+        table: &'static str,
+    },
     /// The scenario has no IRS.
     #[error("`irs` must list at least one IRS")]
     NoIrs,

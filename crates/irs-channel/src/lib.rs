@@ -11,6 +11,7 @@
 
 mod error;
 mod geometry;
+pub mod limits;
 mod presets;
 mod realization;
 mod rng;

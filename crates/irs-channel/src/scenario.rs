@@ -3,7 +3,7 @@
 
 use crate::geometry::{distance_m, dot, norm, unit, Point3, UpaFrame};
 use crate::units::{db_to_linear, wavelength_m, KFactor, Power};
-use crate::ChannelError;
+use crate::{limits, ChannelError};
 use irs_array::{Ula, Upa};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -355,6 +355,82 @@ fn positive(field: &str, value: f64) -> Result<(), ChannelError> {
     }
 }
 
+/// `value` finite and inside `range` (inclusive); the error names the field, the range and `why`.
+fn in_range(
+    field: &str,
+    value: f64,
+    range: (f64, f64),
+    unit: &'static str,
+    why: &'static str,
+) -> Result<(), ChannelError> {
+    finite(field, value)?;
+    if value < range.0 || value > range.1 {
+        return Err(ChannelError::OutOfRange {
+            field: field.to_string(),
+            value,
+            min: range.0,
+            max: range.1,
+            unit,
+            why,
+        });
+    }
+    Ok(())
+}
+
+/// A count at most `limit` (checked before anything of that size is allocated).
+fn at_most(field: &str, value: u128, limit: usize, why: &'static str) -> Result<(), ChannelError> {
+    if value > limit as u128 {
+        return Err(ChannelError::TooMany {
+            field: field.to_string(),
+            value,
+            limit: limit as u128,
+            why,
+        });
+    }
+    Ok(())
+}
+
+/// A noise power inside [`limits::NOISE_DBM`] (a power given in W is compared in dBm).
+fn noise_in_range(field: &str, p: Power) -> Result<(), ChannelError> {
+    p.validate(field)?;
+    let dbm = match p {
+        Power::Dbm(d) => d,
+        Power::W(w) => crate::units::w_to_dbm(w),
+    };
+    in_range(
+        field,
+        dbm,
+        limits::NOISE_DBM,
+        "dBm",
+        "; from far below the thermal floor (-174 dBm/Hz) to a 1 W jammer",
+    )
+}
+
+/// Centre and radius of the sphere that contains an IRS's element and sensor apertures (each
+/// element occupies a d_h λ × d_v λ cell around its position, the reference element at
+/// `position_m`, rows along v and columns along h).
+fn aperture_sphere(irs: &IrsSpec, wavelength_m: f64) -> (Point3, f64) {
+    let f = irs.frame();
+    let e = irs.elements;
+    // In-plane coordinates (along h, along v) relative to the reference element.
+    let ch = (e.n_h as f64 - 1.0) * e.spacing_h_wl * wavelength_m / 2.0;
+    let cv = (e.n_v as f64 - 1.0) * e.spacing_v_wl * wavelength_m / 2.0;
+    let mut radius: f64 = 0.0;
+    for a in [irs.elements, irs.sensors] {
+        let (dh, dv) = (a.spacing_h_wl * wavelength_m, a.spacing_v_wl * wavelength_m);
+        for h in [-0.5 * dh, (a.n_h as f64 - 0.5) * dh] {
+            for v in [-0.5 * dv, (a.n_v as f64 - 0.5) * dv] {
+                radius = radius.max(((h - ch).powi(2) + (v - cv).powi(2)).sqrt());
+            }
+        }
+    }
+    let mut centre = irs.position_m;
+    for (i, c) in centre.iter_mut().enumerate() {
+        *c += ch * f.h[i] + cv * f.v[i];
+    }
+    (centre, radius)
+}
+
 fn finite_point(field: &str, p: Point3) -> Result<(), ChannelError> {
     for (c, name) in p.iter().zip(["x", "y", "z"]) {
         finite(&format!("{field}.{name}"), *c)?;
@@ -386,17 +462,79 @@ fn upa_size(field: &str, s: &UpaSize) -> Result<(), ChannelError> {
             field: format!("{field}.n_h"),
         });
     }
-    let entries = s.n_v as u128 * s.n_h as u128;
-    if entries > MAX_CHANNEL_ENTRIES {
-        return Err(ChannelError::TooLarge {
-            field: field.to_string(),
-            entries,
-            limit: MAX_CHANNEL_ENTRIES,
-        });
-    }
+    at_most(
+        &format!("{field}.n_v × n_h"),
+        s.n_v as u128 * s.n_h as u128,
+        limits::MAX_ARRAY_ELEMENTS,
+        "; a 64×64 UPA, whose N×N matrices hold 16 Mi entries",
+    )?;
+    let why = "; closer elements overlap, wider ones leave the far-field steering model";
     positive(&format!("{field}.spacing_v_wl"), s.spacing_v_wl)?;
     positive(&format!("{field}.spacing_h_wl"), s.spacing_h_wl)?;
+    in_range(
+        &format!("{field}.spacing_v_wl"),
+        s.spacing_v_wl,
+        limits::SPACING_WL,
+        "λ",
+        why,
+    )?;
+    in_range(
+        &format!("{field}.spacing_h_wl"),
+        s.spacing_h_wl,
+        limits::SPACING_WL,
+        "λ",
+        why,
+    )?;
     s.to_upa(field).map(|_| ())
+}
+
+/// Refuses a struct that the input gave as an array: walks the input alongside the parsed scenario
+/// serialised again (where structs are always objects), and names the first array found where the
+/// scenario has an object.
+fn no_positional_tables(
+    raw: &serde_json::Value,
+    parsed: &Scenario,
+    table: &'static str,
+) -> Result<(), ChannelError> {
+    fn walk(
+        raw: &serde_json::Value,
+        shape: &serde_json::Value,
+        path: &str,
+        table: &'static str,
+    ) -> Result<(), ChannelError> {
+        use serde_json::Value;
+        match (raw, shape) {
+            (Value::Array(_), Value::Object(_)) => Err(ChannelError::PositionalTable {
+                field: path.to_string(),
+                table,
+            }),
+            (Value::Object(r), Value::Object(o)) => {
+                for (k, v) in r {
+                    if let Some(w) = o.get(k) {
+                        let p = if path == "scenario" {
+                            k.clone()
+                        } else {
+                            format!("{path}.{k}")
+                        };
+                        walk(v, w, &p, table)?;
+                    }
+                }
+                Ok(())
+            }
+            (Value::Array(r), Value::Array(o)) => {
+                for (i, (v, w)) in r.iter().zip(o).enumerate() {
+                    walk(v, w, &format!("{path}[{i}]"), table)?;
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+    let shape = serde_json::to_value(parsed).map_err(|e| ChannelError::Serialize {
+        format: "JSON",
+        message: e.to_string(),
+    })?;
+    walk(raw, &shape, "scenario", table)
 }
 
 impl Scenario {
@@ -433,14 +571,33 @@ impl Scenario {
     /// behind an IRS.
     pub fn validate(&self) -> Result<(), ChannelError> {
         positive("carrier_hz", self.carrier_hz)?;
+        in_range(
+            "carrier_hz",
+            self.carrier_hz,
+            limits::CARRIER_HZ,
+            "Hz",
+            "; 1 MHz to 1 THz",
+        )?;
         if self.t_c == 0 {
             return Err(ChannelError::ZeroCount {
                 field: "t_c".to_string(),
             });
         }
+        at_most(
+            "t_c",
+            self.t_c as u128,
+            limits::MAX_T_C,
+            "; echo simulation draws T_c×M samples",
+        )?;
         if self.irs.is_empty() {
             return Err(ChannelError::NoIrs);
         }
+        at_most(
+            "irs",
+            self.irs.len() as u128,
+            limits::MAX_IRS,
+            "; IRSs (each adds a time slot and an SDP cone)",
+        )?;
         if self.t_c % self.irs.len() != 0 {
             return Err(ChannelError::TcNotMultipleOfL {
                 t_c: self.t_c,
@@ -448,14 +605,35 @@ impl Scenario {
             });
         }
         positive("bs_power_w", self.bs_power_w)?;
+        in_range(
+            "bs_power_w",
+            self.bs_power_w,
+            limits::BS_POWER_W,
+            "W",
+            "; beyond it the FIM overflows or vanishes in double precision",
+        )?;
         positive("irs_power_w", self.irs_power_w)?;
+        in_range(
+            "irs_power_w",
+            self.irs_power_w,
+            limits::IRS_POWER_W,
+            "W",
+            "; below it, under every amplifier-noise floor; above, not an IRS",
+        )?;
         finite("a_max", self.a_max)?;
         if self.a_max < 1.0 {
             return Err(ChannelError::AmaxBelowOne { value: self.a_max });
         }
-        self.noise.irs.validate("noise.irs")?;
-        self.noise.bs.validate("noise.bs")?;
-        self.noise.sensor.validate("noise.sensor")?;
+        in_range(
+            "a_max",
+            self.a_max,
+            limits::A_MAX,
+            "(linear)",
+            "; 120 dB of amplitude gain; beyond it the FIM overflows",
+        )?;
+        noise_in_range("noise.irs", self.noise.irs)?;
+        noise_in_range("noise.bs", self.noise.bs)?;
+        noise_in_range("noise.sensor", self.noise.sensor)?;
 
         // BS
         finite_point("bs.position_m", self.bs.position_m)?;
@@ -464,7 +642,20 @@ impl Scenario {
                 field: "bs.antennas".to_string(),
             });
         }
+        at_most(
+            "bs.antennas",
+            self.bs.antennas as u128,
+            limits::MAX_BS_ANTENNAS,
+            "; the FIM factors M×M matrices (designs allow fewer, see irs-design)",
+        )?;
         positive("bs.spacing_wl", self.bs.spacing_wl)?;
+        in_range(
+            "bs.spacing_wl",
+            self.bs.spacing_wl,
+            limits::SPACING_WL,
+            "λ",
+            "; closer elements overlap, wider ones leave the far-field steering model",
+        )?;
         finite_point("bs.axis", self.bs.axis)?;
         if norm(self.bs.axis) == 0.0 {
             return Err(ChannelError::BadOrientation {
@@ -569,6 +760,44 @@ impl Scenario {
                 )?;
             }
         }
+        // Physical extent (once every position is distinct): two IRS arrays must not overlap, and
+        // the BS and the target must be outside each IRS's near zone.
+        let lambda = self.wavelength_m();
+        let spheres: Vec<(Point3, f64)> = self
+            .irs
+            .iter()
+            .map(|irs| aperture_sphere(irs, lambda))
+            .collect();
+        for (l, &(c_l, r_l)) in spheres.iter().enumerate() {
+            for (k, &(c_k, r_k)) in spheres[..l].iter().enumerate() {
+                let d = distance_m(c_l, c_k);
+                if d < r_l + r_k {
+                    return Err(ChannelError::TooClose {
+                        field: format!("irs[{l}].position_m"),
+                        other: format!("irs[{k}].position_m"),
+                        distance_m: d,
+                        min_m: r_l + r_k,
+                        why: " (the sum of the radii of the spheres holding each IRS's element and sensor apertures, so that the arrays cannot overlap; distance between the aperture centres)",
+                    });
+                }
+            }
+            let min_m = (2.0 * r_l).max(lambda);
+            for (field, p) in [
+                ("target.position_m", self.target.position_m),
+                ("bs.position_m", self.bs.position_m),
+            ] {
+                let d = distance_m(p, c_l);
+                if d < min_m {
+                    return Err(ChannelError::TooClose {
+                        field: field.to_string(),
+                        other: format!("irs[{l}].position_m"),
+                        distance_m: d,
+                        min_m,
+                        why: " (the larger of one wavelength and the IRS's aperture diagonal, measured from the aperture centre: nearer, the far-field model of Eqs. 2-5 does not hold)",
+                    });
+                }
+            }
+        }
         // Only once every position is known to be distinct: which side of each IRS things are on.
         for (l, irs) in self.irs.iter().enumerate() {
             let frame = irs.frame();
@@ -590,21 +819,62 @@ impl Scenario {
     }
 
     /// Parses a TOML scenario and validates it. Never panics on malformed input.
+    ///
+    /// Refused besides what [`Scenario::validate`] refuses: an empty or whitespace-only text
+    /// ([`ChannelError::Empty`]: an empty file is not the default scenario), unknown and duplicate
+    /// keys, wrong types, and a table given as an array ([`ChannelError::PositionalTable`]: serde
+    /// would read its fields by position).
     pub fn from_toml_str(s: &str) -> Result<Scenario, ChannelError> {
-        let sc: Scenario = toml::from_str(s).map_err(|e| ChannelError::Parse {
-            format: "TOML",
+        const FORMAT: &str = "TOML";
+        if s.trim().is_empty() {
+            return Err(ChannelError::Empty { format: FORMAT });
+        }
+        // One line: the toml crate's Display adds a multi-line source excerpt; keep its message
+        // and name the line (whose text shows the key) instead.
+        let parse_err = |e: toml::de::Error| {
+            let message = match e.span() {
+                Some(span) => {
+                    let start = span.start.min(s.len());
+                    let line_no = s[..start].matches('\n').count() + 1;
+                    let line = s.lines().nth(line_no - 1).unwrap_or("").trim();
+                    format!("line {line_no} `{line}`: {}", e.message().trim())
+                }
+                None => e.message().trim().to_string(),
+            };
+            ChannelError::Parse {
+                format: FORMAT,
+                message: message.replace('\n', " "),
+            }
+        };
+        let sc: Scenario = toml::from_str(s).map_err(parse_err)?;
+        let raw: toml::Value = toml::from_str(s).map_err(parse_err)?;
+        let raw = serde_json::to_value(raw).map_err(|e| ChannelError::Parse {
+            format: FORMAT,
             message: e.to_string(),
         })?;
+        no_positional_tables(&raw, &sc, "a table")?;
         sc.validate()?;
         Ok(sc)
     }
 
     /// Parses a JSON scenario and validates it. Never panics on malformed input.
+    ///
+    /// Refused as for [`Scenario::from_toml_str`]; in particular a JSON array such as `[1, 2, 3]`,
+    /// which serde would otherwise read as carrier 1 Hz, T_c 2, P_t 3 W.
     pub fn from_json_str(s: &str) -> Result<Scenario, ChannelError> {
-        let sc: Scenario = serde_json::from_str(s).map_err(|e| ChannelError::Parse {
-            format: "JSON",
+        const FORMAT: &str = "JSON";
+        if s.trim().is_empty() {
+            return Err(ChannelError::Empty { format: FORMAT });
+        }
+        let parse_err = |e: serde_json::Error| ChannelError::Parse {
+            format: FORMAT,
             message: e.to_string(),
-        })?;
+        };
+        // Straight into the struct first: serde's derive reports duplicate keys there (a
+        // `serde_json::Value` would keep the last one silently).
+        let sc: Scenario = serde_json::from_str(s).map_err(parse_err)?;
+        let raw: serde_json::Value = serde_json::from_str(s).map_err(parse_err)?;
+        no_positional_tables(&raw, &sc, "an object")?;
         sc.validate()?;
         Ok(sc)
     }

@@ -16,7 +16,11 @@ fn field_of(e: &ChannelError) -> String {
         | ChannelError::BadOrientation { field, .. }
         | ChannelError::BehindIrs { field, .. }
         | ChannelError::Array { field, .. }
-        | ChannelError::TooLarge { field, .. } => field.clone(),
+        | ChannelError::TooLarge { field, .. }
+        | ChannelError::OutOfRange { field, .. }
+        | ChannelError::TooMany { field, .. }
+        | ChannelError::TooClose { field, .. }
+        | ChannelError::PositionalTable { field, .. } => field.clone(),
         other => panic!("no field in {other:?}"),
     }
 }
@@ -286,10 +290,60 @@ fn file_loading_errors_are_typed() {
 }
 
 #[test]
-fn channel_too_large_to_allocate_rejected() {
-    let e = err(&with(|s| s.bs.antennas = usize::MAX / 2));
-    assert!(matches!(e, ChannelError::TooLarge { .. }), "{e:?}");
-    assert_eq!(field_of(&e), "irs[0].elements");
-    let e = err(&with(|s| s.irs[1].sensors.n_v = usize::MAX));
-    assert_eq!(field_of(&e), "irs[1].sensors");
+fn every_size_that_drives_allocation_is_capped_before_allocation() {
+    use irs_channel::limits::*;
+    let cases: [(Scenario, &str, usize); 6] = [
+        (
+            with(|s| s.bs.antennas = usize::MAX / 2),
+            "bs.antennas",
+            MAX_BS_ANTENNAS,
+        ),
+        (
+            with(|s| s.bs.antennas = 1_000_000),
+            "bs.antennas",
+            MAX_BS_ANTENNAS,
+        ),
+        (
+            with(|s| s.irs[1].sensors.n_v = usize::MAX),
+            "irs[1].sensors.n_v × n_h",
+            MAX_ARRAY_ELEMENTS,
+        ),
+        (
+            with(|s| {
+                s.irs[0].elements.n_v = 1000;
+                s.irs[0].elements.n_h = 1000;
+            }),
+            "irs[0].elements.n_v × n_h",
+            MAX_ARRAY_ELEMENTS,
+        ),
+        (
+            with(|s| {
+                s.irs = vec![IrsSpec::at([-5.0, 10.0, 0.0]); 100];
+                s.t_c = 100;
+            }),
+            "irs",
+            MAX_IRS,
+        ),
+        (with(|s| s.t_c = 200_000_000), "t_c", MAX_T_C),
+    ];
+    for (sc, field, limit) in cases {
+        let e = err(&sc);
+        assert!(
+            matches!(e, ChannelError::TooMany { limit: l, .. } if l == limit as u128),
+            "{e:?}"
+        );
+        assert_eq!(field_of(&e), field);
+        assert!(e.to_string().contains(&limit.to_string()), "{e}");
+    }
+    // At the caps themselves the scenario is accepted (here: M and N at their caps, far apart).
+    let sc = with(|s| {
+        s.bs.antennas = MAX_BS_ANTENNAS;
+        s.irs.truncate(1);
+        s.irs[0].elements.n_v = 64;
+        s.irs[0].elements.n_h = 64;
+        s.t_c = MAX_T_C;
+        s.irs[0].position_m = [-5.0, 30.0, 0.0];
+        s.target.position_m = [30.0, 30.0, 0.0];
+    });
+    sc.validate().unwrap();
 }

@@ -56,8 +56,9 @@ impl State {
 /// - `seed`: drives every random choice of the algorithm (initial phases, randomisation draws; not the channel,
 ///   which the realization fixes); the result is bit-identical for a given seed whatever `settings.threads` is.
 ///
-/// `Err` only when no design exists (a link the model rejects, invalid budgets or settings, an IRS budget below
-/// its noise floor, no information); solver failures after the initial design end the run with
+/// `Err` only when no design exists (a link the model rejects, budgets outside their documented ranges or invalid
+/// settings, an SDP variable above [`crate::MAX_SDP_DIM`], an IRS budget below its noise floor, a FIM that overflows
+/// at the initial design, no information); solver failures after the initial design end the run with
 /// [`Termination::SolverFailure`] in an `Ok` record.
 pub fn optimize(
     setup: Setup,
@@ -94,7 +95,8 @@ fn optimize_links<S: TransmitMaps + ReflectMaps>(
 ) -> Result<DesignRecord, DesignError> {
     budgets.validate()?;
     settings.validate()?;
-    check_links(links)?;
+    let m = check_links(links)?;
+    check_sdp_sizes(links, m, scheme)?;
     if scheme.is_passive() {
         let passive: Vec<S> = links
             .iter()
@@ -121,6 +123,57 @@ fn check_links<S: SensingModel>(links: &[S]) -> Result<usize, DesignError> {
         });
     }
     Ok(m)
+}
+
+/// The caps of [`crate::MAX_SDP_DIM`], checked before any SDP is built: M (`m`, shared by every link) for
+/// schemes with a transmit step, each IRS's N for schemes with a reflect step.
+fn check_sdp_sizes<S: SensingModel>(
+    links: &[S],
+    m: usize,
+    scheme: Scheme,
+) -> Result<(), DesignError> {
+    if matches!(
+        scheme,
+        Scheme::Proposed | Scheme::TransmitOnly | Scheme::Passive
+    ) {
+        check_transmit_size(m)?;
+    }
+    if matches!(
+        scheme,
+        Scheme::Proposed | Scheme::ReflectiveOnly | Scheme::Passive
+    ) {
+        for (irs, link) in links.iter().enumerate() {
+            check_reflect_size(irs, link)?;
+        }
+    }
+    Ok(())
+}
+
+/// The transmit step's M×M variables within [`crate::MAX_SDP_DIM`].
+fn check_transmit_size(m: usize) -> Result<(), DesignError> {
+    if m > crate::MAX_SDP_DIM {
+        return Err(DesignError::TooLarge {
+            field: "bs_antennas".into(),
+            value: m,
+            limit: crate::MAX_SDP_DIM,
+            step: "transmit",
+        });
+    }
+    Ok(())
+}
+
+/// IRS `irs`'s reflect-step N×N variable within [`crate::MAX_SDP_DIM`].
+fn check_reflect_size<S: SensingModel>(irs: usize, link: &S) -> Result<(), DesignError> {
+    let n = link.irs_elements();
+    if n > crate::MAX_SDP_DIM {
+        return Err(DesignError::TooLarge {
+            field: format!("irs[{irs}].elements"),
+            value: n,
+            limit: crate::MAX_SDP_DIM,
+            step: "reflect",
+        });
+    }
+    Ok(())
 }
 
 fn initial_psi<S: SensingModel>(
@@ -220,6 +273,16 @@ fn run<S: TransmitMaps + ReflectMaps>(
             (psi, r_iso.clone(), crb)
         };
         if !crb.is_finite() {
+            // Overflow first: a FIM with a non-finite entry is not "no information".
+            if let Ok(f) = link.fim(r_l.as_ref(), &psi) {
+                let entries = f.entries().iter().flatten();
+                if entries.clone().any(|v| !v.is_finite()) {
+                    let largest = entries
+                        .filter(|v| v.is_finite())
+                        .fold(0.0f64, |a, v| a.max(v.abs()));
+                    return Err(DesignError::Overflow { irs: l, largest });
+                }
+            }
             // The FIM is linear in R_s: singular at isotropic R_s means singular for every R_s with this ψ,
             // and for a generic ψ this happens only when the channel carries no information.
             return Err(DesignError::NoInformation { irs: l });
@@ -564,6 +627,7 @@ pub fn optimal_transmit<S: TransmitMaps>(
     budgets.validate()?;
     settings.validate()?;
     let m = check_links(links)?;
+    check_transmit_size(m)?;
     if links.len() != psi.len() {
         return Err(DesignError::PsiCount {
             links: links.len(),
@@ -623,6 +687,7 @@ pub fn optimal_reflect<S: ReflectMaps>(
 ) -> Result<ReflectResult, DesignError> {
     budgets.validate()?;
     settings.validate()?;
+    check_reflect_size(irs, link)?;
     let crb0 = true_crb(link, r_s, psi, settings.objective);
     let mut rng = stream(seed, Purpose::Randomization, 1, irs as u64);
     let o = reflect_irs(

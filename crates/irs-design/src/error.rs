@@ -53,14 +53,22 @@ impl StepError {
 /// `Ok` record with [`crate::Termination::SolverFailure`].
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DesignError {
-    /// A budget is out of range.
-    #[error("budget `{field}` = {value}: {reason}")]
+    /// A budget is outside its documented range (`irs_channel::limits`).
+    #[error(
+        "budget `{field}` = {value:.3e}{unit} is outside [{min:.3e}, {max:.3e}]{unit}: {reason}"
+    )]
     InvalidBudget {
         /// Field name (`p_t_w`, `p_s_w`, `a_max`).
         field: &'static str,
         /// The rejected value.
         value: f64,
-        /// What is required.
+        /// Smallest accepted value.
+        min: f64,
+        /// Largest accepted value.
+        max: f64,
+        /// Unit of the three numbers (`" W"` or empty).
+        unit: &'static str,
+        /// Why the range is what it is.
         reason: &'static str,
     },
     /// A setting is out of range.
@@ -73,7 +81,7 @@ pub enum DesignError {
     },
     /// The IRS budget is below the power its amplifier noise alone draws at unit gain (|ψ_n| = 1), so an active
     /// IRS cannot even pass the signal through (e.g. 2σ_r² N for eq. (8)).
-    #[error("IRS {irs}: budget p_s_w = {p_s_w} W is below the amplifier-noise floor {floor_w} W at unit gain")]
+    #[error("IRS {irs}: budget p_s_w = {p_s_w:.3e} W is below the amplifier-noise floor {floor_w:.3e} W at unit gain")]
     IrsBudgetBelowNoiseFloor {
         /// IRS index.
         irs: usize,
@@ -81,6 +89,27 @@ pub enum DesignError {
         p_s_w: f64,
         /// Noise-only IRS power at |ψ_n| = 1 and R_s = 0, W.
         floor_w: f64,
+    },
+    /// The FIM of IRS `irs` at the initial design has a non-finite entry: the data (budgets, gains,
+    /// noise) overflow double precision. Reported as overflow, not as "no information".
+    #[error("IRS {irs}: the FIM overflows double precision at the initial design (largest finite entry {largest:.3e}); scale the budgets, gains or noise powers into their documented ranges")]
+    Overflow {
+        /// IRS index.
+        irs: usize,
+        /// Largest finite |entry| of the FIM (0 if none is finite).
+        largest: f64,
+    },
+    /// An SDP variable larger than [`crate::MAX_SDP_DIM`] would be built (checked before any allocation).
+    #[error("`{field}` = {value} exceeds the limit of {limit} for the {step} step's SDP (its KKT system holds a dense (d(2d+1))² block: 545 MB and ~2e11 flops per iteration at d = 64)")]
+    TooLarge {
+        /// `bs_antennas` or `irs[l].elements`.
+        field: String,
+        /// The requested size.
+        value: usize,
+        /// [`crate::MAX_SDP_DIM`].
+        limit: usize,
+        /// `transmit` or `reflect`.
+        step: &'static str,
     },
     /// No design gives IRS `irs` a finite CRB (e.g. a zero channel): the FIM is singular for every R_s.
     #[error("IRS {irs}: the FIM is singular for every transmit covariance (no information, e.g. a zero channel)")]

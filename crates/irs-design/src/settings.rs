@@ -105,28 +105,46 @@ impl Budgets {
         }
     }
 
-    /// Checks every field; the error names it.
+    /// Checks every field against the ranges of scenario validation ([`irs_channel::limits`]:
+    /// `BS_POWER_W`, `IRS_POWER_W`, `A_MAX`, each with the reason for its bounds); the error names the
+    /// field and the range.
     pub fn validate(&self) -> Result<(), DesignError> {
-        let pos = |field: &'static str, value: f64| {
-            if value.is_finite() && value > 0.0 {
+        use irs_channel::limits;
+        let in_range = |field: &'static str, value: f64, (min, max): (f64, f64), unit, reason| {
+            if value.is_finite() && value >= min && value <= max {
                 Ok(())
             } else {
                 Err(DesignError::InvalidBudget {
                     field,
                     value,
-                    reason: "must be finite and > 0",
+                    min,
+                    max,
+                    unit,
+                    reason,
                 })
             }
         };
-        pos("p_t_w", self.p_t_w)?;
-        pos("p_s_w", self.p_s_w)?;
-        if !(self.a_max.is_finite() && self.a_max >= 1.0) {
-            return Err(DesignError::InvalidBudget {
-                field: "a_max",
-                value: self.a_max,
-                reason: "an active IRS needs a finite amplitude gain a_max >= 1",
-            });
-        }
+        in_range(
+            "p_t_w",
+            self.p_t_w,
+            limits::BS_POWER_W,
+            " W",
+            "beyond it the FIM overflows or vanishes in double precision",
+        )?;
+        in_range(
+            "p_s_w",
+            self.p_s_w,
+            limits::IRS_POWER_W,
+            " W",
+            "below it, under any element's amplifier-noise floor; above it, not an IRS",
+        )?;
+        in_range(
+            "a_max",
+            self.a_max,
+            limits::A_MAX,
+            "",
+            "an active IRS amplifies (a_max >= 1); beyond the range the FIM overflows",
+        )?;
         Ok(())
     }
 }

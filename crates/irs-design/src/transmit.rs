@@ -111,53 +111,29 @@ pub(crate) fn sdp_settings(o: &crate::settings::SdpOptions) -> irs_sdp::Settings
         accept_almost_solved: true,
         linear_solver: o.linear_solver.into(),
         max_threads: 1,
+        retry_on_failure: o.retry_on_failure,
         ..irs_sdp::Settings::default()
     }
 }
 
-/// Solves `model` with the run's settings; on a numerical failure (or iteration limit, or a caught solver panic)
-/// and with `retry_on_failure`, once more with equilibration toggled and the other KKT solver. Failures that
-/// another attempt cannot change (infeasible, unbounded, invalid model) are returned at once. Records the
-/// attempt in `rec` (status left to the caller; `retried`, iterations and Clarabel time here).
+/// Solves `model` with the run's settings (with `retry_on_failure`, irs-sdp solves once more with
+/// equilibration toggled and the other KKT solver after a numerical failure, iteration limit or
+/// caught solver panic; see [`irs_sdp::Settings::retry_on_failure`]). Records the attempt in `rec`
+/// (status left to the caller; `retried`, iterations and Clarabel time of both attempts here).
 pub(crate) fn solve_sdp(
     model: &Model,
     opts: &crate::settings::SdpOptions,
     rec: &mut SdpSolve,
 ) -> Result<irs_sdp::Solution, irs_sdp::SdpError> {
-    let first = irs_sdp::solve(model, &sdp_settings(opts));
-    let retry = matches!(
-        first,
-        Err(irs_sdp::SdpError::NumericalFailure { .. } | irs_sdp::SdpError::IterationLimit { .. })
-    ) && opts.retry_on_failure;
-    let mut spent_s = 0.0;
-    let result = if retry {
-        if let Err(e) = &first {
-            if let Some(st) = sdp_error_stats(e) {
-                spent_s = st.setup_s + st.solve_s;
-            }
-        }
-        rec.retried = true;
-        let mut fallback = sdp_settings(opts);
-        fallback.equilibrate = !opts.equilibrate;
-        fallback.linear_solver = match opts.linear_solver {
-            crate::settings::KktSolver::Faer => irs_sdp::LinearSolver::Qdldl,
-            crate::settings::KktSolver::Qdldl => irs_sdp::LinearSolver::Faer,
-        };
-        irs_sdp::solve(model, &fallback)
-    } else {
-        first
+    let result = irs_sdp::solve(model, &sdp_settings(opts));
+    let stats = match &result {
+        Ok(sol) => Some(&sol.stats),
+        Err(e) => e.stats(),
     };
-    match &result {
-        Ok(sol) => {
-            rec.iterations = sol.stats.iterations;
-            rec.solve_time_s = spent_s + sol.stats.setup_s + sol.stats.solve_s;
-        }
-        Err(e) => {
-            if let Some(st) = sdp_error_stats(e) {
-                rec.iterations = st.iterations;
-                rec.solve_time_s = spent_s + st.setup_s + st.solve_s;
-            }
-        }
+    if let Some(st) = stats {
+        rec.retried = st.retried;
+        rec.iterations = st.iterations;
+        rec.solve_time_s = st.first_attempt_s + st.setup_s + st.solve_s;
     }
     result
 }
@@ -570,17 +546,6 @@ fn concat_columns(a: MatRef<'_, c64>, b: MatRef<'_, c64>) -> Mat<c64> {
 fn orthonormal_columns(x: MatRef<'_, c64>) -> Result<Mat<c64>, StepError> {
     let xh = x.adjoint().to_owned();
     row_space(xh.as_ref(), 1e-10)
-}
-
-/// Solver statistics carried by an irs-sdp error, if any.
-fn sdp_error_stats(e: &irs_sdp::SdpError) -> Option<&irs_sdp::SolveStats> {
-    match e {
-        irs_sdp::SdpError::Infeasible { stats }
-        | irs_sdp::SdpError::DualInfeasible { stats }
-        | irs_sdp::SdpError::NumericalFailure { stats, .. }
-        | irs_sdp::SdpError::IterationLimit { stats, .. } => Some(stats),
-        _ => None,
-    }
 }
 
 /// (X + Xᴴ)/2.

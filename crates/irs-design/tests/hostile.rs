@@ -219,3 +219,120 @@ fn a_failed_transmit_step_is_a_typed_error_carrying_the_solver_error() {
         other => panic!("{:?}", other.map(|t| t.max_crb_rad2)),
     }
 }
+
+#[test]
+fn budgets_outside_their_documented_range_name_the_field_not_a_singular_fim() {
+    let r = Realization::new(&Scenario::small(), 1).unwrap();
+    let ok = Budgets::of(&Scenario::small());
+    for (b, field) in [
+        (Budgets { p_t_w: 1e300, ..ok }, "p_t_w"),
+        (
+            Budgets {
+                p_t_w: 1e-300,
+                ..ok
+            },
+            "p_t_w",
+        ),
+        (Budgets { a_max: 1e308, ..ok }, "a_max"),
+        (
+            Budgets {
+                p_s_w: 1e-300,
+                ..ok
+            },
+            "p_s_w",
+        ),
+        (Budgets { p_s_w: 1e300, ..ok }, "p_s_w"),
+    ] {
+        for res in both(&r, &b, Scheme::Proposed) {
+            let e = res.expect_err("out of range");
+            assert!(
+                matches!(e, DesignError::InvalidBudget { field: f, .. } if f == field),
+                "{e:?}"
+            );
+            let msg = e.to_string();
+            // One short line: numbers in exponent form (1e-300 is not printed with 300 digits).
+            assert!(!msg.contains('\n') && msg.len() < 200, "{msg}");
+            assert!(msg.contains(field) && msg.contains("e"), "{msg}");
+        }
+    }
+}
+
+#[test]
+fn sdp_sizes_above_the_cap_are_refused_before_any_allocation() {
+    // M = 100 > MAX_SDP_DIM: the transmit step's SDP is refused; N = 9×9 = 81 likewise for the
+    // reflect step. Both channels themselves are valid (irs-channel allows them).
+    let big_m = Scenario::with_array_sizes(100, 2);
+    let r = Realization::new(&big_m, 1).unwrap();
+    for res in both(&r, &Budgets::of(&big_m), Scheme::Proposed) {
+        let e = res.expect_err("M above the cap");
+        assert!(
+            matches!(&e, DesignError::TooLarge { field, value: 100, limit, step: "transmit" }
+                if field == "bs_antennas" && *limit == irs_design::MAX_SDP_DIM),
+            "{e:?}"
+        );
+    }
+    let big_n = Scenario::with_array_sizes(4, 9);
+    let r = Realization::new(&big_n, 1).unwrap();
+    for scheme in [Scheme::Proposed, Scheme::ReflectiveOnly] {
+        for res in both(&r, &Budgets::of(&big_n), scheme) {
+            let e = res.expect_err("N above the cap");
+            assert!(
+                matches!(&e, DesignError::TooLarge { field, value: 81, step: "reflect", .. }
+                    if field == "irs[0].elements"),
+                "{e:?}"
+            );
+        }
+    }
+    // The steps run on their own are capped the same way.
+    let b = Budgets::of(&big_n);
+    let psi = vec![c64::new(1.0, 0.0); 81];
+    let link = &links(Setup::AtBs, &r)[1];
+    let r_iso = Mat::<c64>::identity(4, 4);
+    let e = irs_design::optimal_reflect(
+        link,
+        1,
+        r_iso.as_ref(),
+        &psi,
+        &b,
+        false,
+        &Settings::default(),
+        1,
+    )
+    .map(|o| o.crb)
+    .expect_err("N above the cap");
+    assert!(
+        matches!(&e, DesignError::TooLarge { field, step: "reflect", .. } if field == "irs[1].elements"),
+        "{e:?}"
+    );
+    let r = Realization::new(&big_m, 1).unwrap();
+    let psi = vec![vec![c64::new(1.0, 0.0); 4]; 2];
+    let e = irs_design::optimal_transmit(
+        &links(Setup::AtBs, &r),
+        &psi,
+        &b,
+        false,
+        &Settings::default(),
+    )
+    .map(|t| t.max_crb_rad2)
+    .expect_err("M above the cap");
+    assert!(
+        matches!(
+            &e,
+            DesignError::TooLarge {
+                value: 100,
+                step: "transmit",
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn feasible_init_is_exported_with_the_settings_field_that_uses_it() {
+    let st = Settings {
+        feasible_init: irs_design::FeasibleInit::default(),
+        ..Settings::default()
+    };
+    st.validate().unwrap();
+}

@@ -64,3 +64,27 @@ pub enum SdpError {
         stats: SolveStats,
     },
 }
+
+impl SdpError {
+    /// The solver statistics of an outcome that ran Clarabel (`None` for invalid input).
+    pub fn stats(&self) -> Option<&SolveStats> {
+        match self {
+            SdpError::Infeasible { stats }
+            | SdpError::DualInfeasible { stats }
+            | SdpError::NumericalFailure { stats, .. }
+            | SdpError::IterationLimit { stats, .. } => Some(stats),
+            _ => None,
+        }
+    }
+
+    /// Mutable counterpart of [`SdpError::stats`].
+    pub(crate) fn stats_mut(&mut self) -> Option<&mut SolveStats> {
+        match self {
+            SdpError::Infeasible { stats }
+            | SdpError::DualInfeasible { stats }
+            | SdpError::NumericalFailure { stats, .. }
+            | SdpError::IterationLimit { stats, .. } => Some(stats),
+            _ => None,
+        }
+    }
+}

@@ -64,6 +64,16 @@ pub struct Settings {
     /// Let [`Solver`] update the previous Clarabel instance in place when the next model has the
     /// same structure (same cones and sparsity pattern), instead of setting Clarabel up anew.
     pub reuse_structure: bool,
+    /// When Clarabel stops on a numerical failure (`NumericalError`, `InsufficientProgress`, a
+    /// caught panic, or `AlmostSolved` when such answers are not accepted) or at `max_iter`, solve
+    /// once more from scratch with the [`Settings::fallback`] (equilibration toggled, the other KKT
+    /// solver). Such stops happen on well-posed models too: on about 1 in 1,000 of the random
+    /// feasible models of `tests/proptest_random_models.rs` (Slater point known, compact feasible
+    /// set), Clarabel's KKT factorisation loses its quasi-definite sign pattern at a well-centred
+    /// iterate (primal pivots computed ≤ 1e-13 and replaced by the dynamic regularisation,
+    /// factor entries growing to 1e26, a non-finite step), with `irs-blas` and with OpenBLAS
+    /// alike; the same model with the other settings solves. Not on a time limit.
+    pub retry_on_failure: bool,
 }
 
 impl Default for Settings {
@@ -83,6 +93,7 @@ impl Default for Settings {
             max_threads: 1,
             accept_almost_solved: true,
             reuse_structure: true,
+            retry_on_failure: true,
         }
     }
 }
@@ -94,6 +105,21 @@ impl Settings {
         Self {
             equilibrate: false,
             ..Self::default()
+        }
+    }
+
+    /// The settings of the second attempt (see [`Settings::retry_on_failure`]): equilibration
+    /// toggled and the other KKT solver, which perturb the factorisation's rounding the most;
+    /// everything else, tolerances included, unchanged (no further retry).
+    pub fn fallback(&self) -> Self {
+        Self {
+            equilibrate: !self.equilibrate,
+            linear_solver: match self.linear_solver {
+                LinearSolver::Faer => LinearSolver::Qdldl,
+                LinearSolver::Qdldl => LinearSolver::Faer,
+            },
+            retry_on_failure: false,
+            ..self.clone()
         }
     }
 
@@ -183,6 +209,11 @@ pub struct SolveStats {
     pub gap_rel: f64,
     /// Clarabel's absolute duality gap.
     pub gap_abs: f64,
+    /// True when the first attempt failed and these are the statistics of the second, with
+    /// [`Settings::fallback`] (see [`Settings::retry_on_failure`]).
+    pub retried: bool,
+    /// Set-up and solve time of the failed first attempt, seconds (0 without a retry).
+    pub first_attempt_s: f64,
 }
 
 /// A solution: status, objective (in the user's sense), statistics and variable values.
@@ -348,6 +379,11 @@ pub fn contain_solver_panics<R>(f: impl FnOnce() -> R) -> std::thread::Result<R>
     result
 }
 
+/// True for Clarabel's time-limit stop, which a second attempt would only prolong.
+fn is_time_limit(e: Option<&SdpError>) -> bool {
+    matches!(e, Some(SdpError::IterationLimit { status, .. }) if status == "MaxTime")
+}
+
 fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
     p.downcast_ref::<&str>()
         .map(|s| s.to_string())
@@ -371,8 +407,33 @@ impl Solver {
     }
 
     /// Solves `model`, reusing the previous Clarabel instance when the structure is unchanged
-    /// (and `reuse_structure` is on).
+    /// (and `reuse_structure` is on); on a numerical failure or iteration limit, once more with
+    /// [`Settings::fallback`] (when `retry_on_failure` is on).
     pub fn solve(&mut self, model: &Model) -> Result<Solution, SdpError> {
+        let first = self.solve_once(model);
+        let spent_s = match &first {
+            Err(
+                SdpError::NumericalFailure { stats, .. } | SdpError::IterationLimit { stats, .. },
+            ) if self.settings.retry_on_failure && !is_time_limit(first.as_ref().err()) => {
+                stats.setup_s + stats.solve_s
+            }
+            _ => return first,
+        };
+        // A fresh instance: the fallback's settings differ, and Clarabel cannot change them in
+        // place. The session keeps its own instance for the next same-structure model.
+        let mut result = Solver::new(self.settings.fallback())?.solve_once(model);
+        let stats = match &mut result {
+            Ok(sol) => Some(&mut sol.stats),
+            Err(e) => e.stats_mut(),
+        };
+        if let Some(st) = stats {
+            st.retried = true;
+            st.first_attempt_s = spent_s;
+        }
+        result
+    }
+
+    fn solve_once(&mut self, model: &Model) -> Result<Solution, SdpError> {
         let t0 = Instant::now();
         let assembled = backend::assemble(&model.rows, model.n_cols, &model.solver_objective());
         let assembly_s = t0.elapsed().as_secs_f64();
@@ -433,10 +494,12 @@ impl Solver {
         let ran = contain_solver_panics(|| solver.solve());
         let solve_s = t2.elapsed().as_secs_f64();
         if let Err(p) = ran {
-            // the instance may be in any state: drop it.
+            // The instance may be in any state: drop it (after reading the iteration it reached,
+            // a plain counter Clarabel updates at the start of every iteration).
             return Err(SdpError::NumericalFailure {
                 status: format!("Clarabel panicked: {}", panic_message(p)),
                 stats: SolveStats {
+                    iterations: cache.solver.info.iterations,
                     assembly_s,
                     setup_s,
                     solve_s,
@@ -457,6 +520,7 @@ impl Solver {
             res_dual: info.res_dual,
             gap_rel: info.gap_rel,
             gap_abs: info.gap_abs,
+            ..SolveStats::default()
         };
         let status = cache.solver.solution.status;
         let name = format!("{status:?}");
