@@ -30,12 +30,17 @@ pub fn setup() -> impl TypedValueParser<Value = irs_design::Setup> {
     )
 }
 
-/// `--scheme`: the proposed design or one of Section V's benchmarks.
+/// `--scheme`: the joint method (default), the paper's method, the paper's method polished, or one of Section V's
+/// benchmarks.
 pub fn scheme() -> impl TypedValueParser<Value = irs_design::Scheme> {
     one_of(&irs_design::Scheme::ALL, irs_design::Scheme::id, |s| {
         use irs_design::Scheme;
         match s {
-            Scheme::Proposed => "joint transmit + reflective beamforming",
+            Scheme::Joint => {
+                "joint local method over (R_s, psi) from 8 starts, certified (default)"
+            }
+            Scheme::Proposed => "the paper's alternating optimisation (Figs. 3-7 \"proposed\")",
+            Scheme::ProposedPolished => "the paper's method, then the joint method from its output",
             Scheme::TransmitOnly => "random phases at a_max, then the transmit step",
             Scheme::ReflectiveOnly => "isotropic transmission, then the reflect step",
             Scheme::Passive => "passive IRSs (|psi_n| = 1, no amplifier noise), alternating",

@@ -20,7 +20,7 @@ pub struct RunArgs {
     #[arg(long, default_value = "bs", value_parser = args::setup())]
     pub setup: Setup,
     /// Scheme.
-    #[arg(long, default_value = "proposed", value_parser = args::scheme())]
+    #[arg(long, default_value = "joint", value_parser = args::scheme())]
     pub scheme: Scheme,
     /// Scenario TOML/JSON file (default: the paper's default scenario).
     #[arg(long)]
@@ -46,7 +46,7 @@ pub struct RunArgs {
     /// Turn the transmit-step subspace reduction (issue 9) off.
     #[arg(long)]
     pub no_reduction: bool,
-    /// Worker threads for the per-IRS reflect subproblems.
+    /// Worker threads for the per-IRS reflect subproblems and the joint method's starts.
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
     /// Write the design record as JSON here.
@@ -72,11 +72,33 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     })?;
     // A closed pipe (`| head`) is not an error of the run.
     let mut out = std::io::stdout().lock();
+    // Which method ran, the max-CRB, its stationarity residual and the time (issue 16).
+    let residual = record
+        .stationarity
+        .as_ref()
+        .map_or("not measured".to_string(), |s| {
+            format!("{:.2e}", s.residual)
+        });
     let _ = writeln!(
         out,
-        "max-CRB {:.6e} rad^2 ({:?}), {} outer iterations",
-        record.max_crb_rad2, record.termination, record.outer_iterations
+        "{}: max-CRB {:.6e} rad^2, KKT residual {residual}, {:.3} s ({:?})",
+        record.scheme.label(),
+        record.max_crb_rad2,
+        record.wall_time_s,
+        record.termination
     );
+    if let Some(j) = &record.joint {
+        let _ = writeln!(
+            out,
+            "joint: {} starts, best #{} ({:?}), {} polish rounds",
+            j.starts.len(),
+            j.best_start,
+            j.starts.get(j.best_start).map(|s| s.kind),
+            j.polish_rounds
+        );
+    } else {
+        let _ = writeln!(out, "{} outer iterations", record.outer_iterations);
+    }
     for line in Breakdown::of(&record).lines() {
         let _ = writeln!(out, "{line}");
     }

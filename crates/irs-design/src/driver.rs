@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use faer::{c64, Mat};
 use irs_channel::Realization;
-use irs_fim::{ReflectMaps, SensingLink, SensingModel, Setup, TransmitMaps};
+use irs_fim::{Gradients, ReflectMaps, SensingLink, SensingModel, Setup, TransmitMaps};
 
 use crate::par::map_indexed;
 use crate::randomization::scale_to_feasible;
@@ -85,7 +85,7 @@ pub fn optimize(
 }
 
 /// [`optimize`] on given links (one per IRS, all with the same M).
-fn optimize_links<S: TransmitMaps + ReflectMaps>(
+fn optimize_links<S: TransmitMaps + ReflectMaps + Gradients>(
     links: &[S],
     meta: &Receiver,
     budgets: &Budgets,
@@ -134,13 +134,13 @@ fn check_sdp_sizes<S: SensingModel>(
 ) -> Result<(), DesignError> {
     if matches!(
         scheme,
-        Scheme::Proposed | Scheme::TransmitOnly | Scheme::Passive
+        Scheme::Proposed | Scheme::ProposedPolished | Scheme::TransmitOnly | Scheme::Passive
     ) {
         check_transmit_size(m)?;
     }
     if matches!(
         scheme,
-        Scheme::Proposed | Scheme::ReflectiveOnly | Scheme::Passive
+        Scheme::Proposed | Scheme::ProposedPolished | Scheme::ReflectiveOnly | Scheme::Passive
     ) {
         for (irs, link) in links.iter().enumerate() {
             check_reflect_size(irs, link)?;
@@ -207,7 +207,7 @@ fn initial_psi<S: SensingModel>(
         })
 }
 
-fn run<S: TransmitMaps + ReflectMaps>(
+fn run<S: TransmitMaps + ReflectMaps + Gradients>(
     links: &[S],
     meta: &Receiver,
     budgets: &Budgets,
@@ -303,6 +303,7 @@ fn run<S: TransmitMaps + ReflectMaps>(
         wall_time_s: t_run.elapsed().as_secs_f64(),
     }];
     let mut outer_iterations = 0;
+    let mut joint_record = None;
     let termination = match scheme {
         Scheme::Isotropic => Termination::EvaluationOnly,
         Scheme::TransmitOnly => {
@@ -320,6 +321,46 @@ fn run<S: TransmitMaps + ReflectMaps>(
             fail.map_or(Termination::SingleStep, |(l, e)| {
                 Termination::solver_failure(StepKind::Reflect, Some(l), &e)
             })
+        }
+        Scheme::Joint | Scheme::ProposedPolished => {
+            let given = if scheme == Scheme::ProposedPolished {
+                let paper = run(links, meta, budgets, Scheme::Proposed, settings, seed)?;
+                let r_s: Vec<Mat<c64>> = paper
+                    .irs
+                    .iter()
+                    .map(|d| d.r_s.to_mat().unwrap_or_else(|| Mat::zeros(m, m)))
+                    .collect();
+                let psi: Vec<Vec<c64>> = paper.irs.iter().map(|d| d.psi.clone()).collect();
+                let crb: Vec<f64> = paper
+                    .irs
+                    .iter()
+                    .map(|d| match settings.objective {
+                        Objective::Trace => d.crb_trace,
+                        Objective::Angle => d.crb_angle_rad2,
+                    })
+                    .collect();
+                outer_iterations = paper.outer_iterations;
+                history.extend(paper.history.into_iter().skip(1));
+                state = State {
+                    r_s: r_s.clone(),
+                    psi: psi.clone(),
+                    crb,
+                };
+                Some(crate::joint::factors_of(&r_s, &psi, settings.joint.rank)?)
+            } else {
+                None
+            };
+            let (term, rec) = joint_run(
+                links,
+                &mut state,
+                &mut history,
+                budgets,
+                settings,
+                seed,
+                given,
+            )?;
+            joint_record = Some(rec);
+            term
         }
         Scheme::Proposed | Scheme::Passive => {
             let mut term = Termination::IterationCap;
@@ -357,10 +398,48 @@ fn run<S: TransmitMaps + ReflectMaps>(
                     break;
                 }
             }
+            // A run that ends after a reflect step that changed some ψ_l would return an R_s that is not
+            // transmit-optimal for its final ψ: end on a transmit step (issue 16).
+            let last_reflect_changed = history.last().is_some_and(|h| {
+                h.kind == StepKind::Reflect && h.reflect.iter().any(|r| r.accepted)
+            });
+            if last_reflect_changed && !matches!(term, Termination::SolverFailure { .. }) {
+                let (rec, fail) = transmit_step(
+                    links,
+                    &mut state,
+                    budgets,
+                    passive,
+                    settings,
+                    outer_iterations + 1,
+                );
+                history.push(rec);
+                if let Some(e) = fail {
+                    term = Termination::solver_failure(StepKind::Transmit, None, &e);
+                }
+            }
             term
         }
     };
-    Ok(assemble(
+    let stationarity = matches!(
+        scheme,
+        Scheme::Proposed | Scheme::Joint | Scheme::ProposedPolished
+    )
+    .then(|| {
+        crate::kkt::stationarity(links, &state.r_s, &state.psi, budgets, settings.objective).ok()
+    })
+    .flatten();
+    let termination = match termination {
+        Termination::Stationary { .. } | Termination::NotStationary { .. } => {
+            match stationarity.as_ref().map(|s| s.residual) {
+                Some(residual) if residual <= crate::STATIONARY_RESIDUAL => {
+                    Termination::Stationary { residual }
+                }
+                residual => Termination::NotStationary { residual },
+            }
+        }
+        t => t,
+    };
+    let mut record = assemble(
         links,
         meta,
         budgets,
@@ -372,7 +451,104 @@ fn run<S: TransmitMaps + ReflectMaps>(
         outer_iterations,
         termination,
         t_run,
-    ))
+    );
+    record.stationarity = stationarity;
+    record.joint = joint_record;
+    Ok(record)
+}
+
+/// The joint method from the initial `state` (or from `given`): multistart local solves, then the polish
+/// rounds (certified transmit step, and another local solve while it improves by more than `polish_tol`),
+/// ending on a transmit step. Updates `state` only with designs that do not increase the true max-CRB.
+#[allow(clippy::too_many_arguments)]
+fn joint_run<S: TransmitMaps + Gradients>(
+    links: &[S],
+    state: &mut State,
+    history: &mut Vec<StepRecord>,
+    budgets: &Budgets,
+    settings: &Settings,
+    seed: u64,
+    given: Option<crate::joint::Factors>,
+) -> Result<(Termination, crate::JointRecord), DesignError> {
+    let t0 = Instant::now();
+    let (design, mut rec) = crate::joint::multistart(links, budgets, settings, seed, given)?;
+    accept_joint(
+        links,
+        state,
+        history,
+        design.r_s(),
+        design.psi,
+        settings,
+        0,
+        t0,
+    );
+    let m = links[0].bs_antennas();
+    let n_max = links.iter().map(|k| k.irs_elements()).max().unwrap_or(0);
+    let transmit_dim = if settings.reduce_subspace {
+        m.min(n_max)
+    } else {
+        m
+    };
+    let mut term = Termination::NotStationary { residual: None };
+    if transmit_dim > crate::MAX_SDP_DIM {
+        return Ok((term, rec));
+    }
+    for round in 1..=settings.joint.polish_rounds + 1 {
+        let before = state.max_crb();
+        let (step, fail) = transmit_step(links, state, budgets, false, settings, round);
+        history.push(step);
+        if let Some(e) = fail {
+            term = Termination::solver_failure(StepKind::Transmit, None, &e);
+            break;
+        }
+        let rel = (before - state.max_crb()) / before;
+        if rel <= settings.joint.polish_tol || round > settings.joint.polish_rounds {
+            break;
+        }
+        rec.polish_rounds = round;
+        let t1 = Instant::now();
+        match crate::joint::refine(links, &state.r_s, &state.psi, budgets, settings) {
+            Some(d) => accept_joint(links, state, history, d.r_s(), d.psi, settings, round, t1),
+            None => break,
+        }
+    }
+    Ok((term, rec))
+}
+
+/// Records a joint local solve's design as a step and takes it if it does not increase the true max-CRB.
+#[allow(clippy::too_many_arguments)]
+fn accept_joint<S: SensingModel>(
+    links: &[S],
+    state: &mut State,
+    history: &mut Vec<StepRecord>,
+    r_s: Vec<Mat<c64>>,
+    psi: Vec<Vec<c64>>,
+    settings: &Settings,
+    outer_iter: usize,
+    t0: Instant,
+) {
+    let before = state.max_crb();
+    let crb: Vec<f64> = links
+        .iter()
+        .zip(r_s.iter().zip(&psi))
+        .map(|(k, (r, p))| true_crb(k, r.as_ref(), p, settings.objective))
+        .collect();
+    let cand = crb.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let accepted = cand <= before;
+    if accepted {
+        *state = State { r_s, psi, crb };
+    }
+    history.push(StepRecord {
+        outer_iter,
+        kind: StepKind::Joint,
+        objective_before: before,
+        objective_candidate: Some(cand),
+        objective_after: state.max_crb(),
+        accepted,
+        sdp: Vec::new(),
+        reflect: Vec::new(),
+        wall_time_s: t0.elapsed().as_secs_f64(),
+    });
 }
 
 /// One transmit step; mutates `state` only if the candidate does not increase the true max-CRB.
@@ -596,6 +772,8 @@ fn assemble<S: SensingModel>(
         sdp_total_time_s: all_sdp.iter().map(|s| s.total_time_s).sum(),
         wall_time_s: t_run.elapsed().as_secs_f64(),
         termination,
+        stationarity: None,
+        joint: None,
         history,
         inputs,
     }

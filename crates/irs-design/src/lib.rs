@@ -26,7 +26,10 @@
 
 mod driver;
 mod error;
+mod joint;
+mod kkt;
 mod linalg;
+mod nnls;
 mod par;
 mod randomization;
 mod record;
@@ -39,6 +42,8 @@ mod transmit;
 pub use driver::{optimal_reflect, optimal_transmit, optimize, ReflectResult, TransmitResult};
 pub use error::{DesignError, StepError};
 pub use irs_fim::{SensingLink, Setup};
+pub use joint::{matched_filter_start, JointRecord, JointSettings, JointStart, StartKind};
+pub use kkt::{stationarity, Multipliers, Stationarity, ACTIVE_SLACK};
 pub use record::{
     ArraySpec, CMat, DesignRecord, IrsDesign, IrsInputs, ProblemInputs, ReflectIrsRecord, SdpSolve,
     StepKind, StepRecord, Termination, SCHEMA_VERSION,
@@ -55,3 +60,7 @@ pub use settings::{
 /// 2e11 flops per factorisation at d = 64 (minutes per interior-point iteration on a laptop),
 /// 8.7 GB and 16× the time at d = 128. The paper uses M = 16 and N = 16.
 pub const MAX_SDP_DIM: usize = 64;
+
+/// The joint method reports [`Termination::Stationary`] when the KKT residual of its design (`kkt.rs`: scale
+/// free, a unit is a relative change of the CRB or of a budget) is at most this.
+pub const STATIONARY_RESIDUAL: f64 = 1e-5;

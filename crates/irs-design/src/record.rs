@@ -8,7 +8,7 @@ use irs_fim::Setup;
 use crate::settings::{Budgets, Objective, Scheme, Settings};
 
 /// Version of the JSON schema of [`DesignRecord`]; bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// A dense complex matrix in column-major order; each entry serialises as `[re, im]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -140,6 +140,8 @@ pub enum StepKind {
     Transmit,
     /// Reflect step (P3 / P6), all IRSs.
     Reflect,
+    /// A local solve of the joint method (all starts, or one polish round).
+    Joint,
 }
 
 /// One solve of an SDP by Clarabel (through irs-sdp).
@@ -254,6 +256,17 @@ pub enum Termination {
     SingleStep,
     /// No optimisation requested (isotropic evaluation).
     EvaluationOnly,
+    /// The joint method ended with a KKT residual (`kkt.rs`) at most [`crate::STATIONARY_RESIDUAL`].
+    Stationary {
+        /// The residual.
+        residual: f64,
+    },
+    /// The joint method ended (iteration or polish caps) with a KKT residual above
+    /// [`crate::STATIONARY_RESIDUAL`].
+    NotStationary {
+        /// The residual (`None` if it could not be measured).
+        residual: Option<f64>,
+    },
     /// An SDP failed; the record holds the best design found before it.
     SolverFailure {
         /// The step that failed.
@@ -315,6 +328,11 @@ pub struct DesignRecord {
     pub wall_time_s: f64,
     /// Why the run ended.
     pub termination: Termination,
+    /// The KKT residual of the returned design with its multipliers (`kkt.rs`), for the optimising schemes
+    /// (joint, proposed, proposed + polish); `None` for the benchmarks and when it cannot be measured.
+    pub stationarity: Option<crate::Stationarity>,
+    /// What the joint method did (its schemes only).
+    pub joint: Option<crate::JointRecord>,
     /// Every step, in order.
     pub history: Vec<StepRecord>,
     /// Inputs needed to recompute the CRB.

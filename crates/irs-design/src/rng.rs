@@ -13,6 +13,8 @@ pub(crate) enum Purpose {
     InitPsi = 1,
     /// Gaussian randomisation draws of a reflect step (eqs. 27 / 49).
     Randomization = 2,
+    /// Random starting points of the joint method (iteration = start index).
+    JointStart = 3,
 }
 
 /// SplitMix64 step (Steele, Lea, Flood 2014): a bijective mixer used to expand identifiers into a ChaCha key.

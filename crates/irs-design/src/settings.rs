@@ -28,10 +28,15 @@ impl Objective {
 }
 
 /// The design scheme: the paper's proposed algorithm or one of the benchmarks of Section V.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Scheme {
-    /// Alternating optimisation: transmit step (P2.1 / P5.1) ↔ reflect step (P3 / P6), until the stopping rule.
+    /// The joint local method (the default): max_l CRB_l minimised jointly over (R_s,l = V_l V_lᴴ, ψ_l) with exact
+    /// gradients and constraints from several starts, polished by the certified transmit step (`joint` module,
+    /// [`crate::JointSettings`]). Its record carries a stationarity certificate.
+    #[default]
+    Joint,
+    /// The paper's method (Figs. 3–7 "proposed"). Alternating optimisation: transmit step (P2.1 / P5.1) ↔ reflect step (P3 / P6), until the stopping rule.
     Proposed,
     /// "Transmit BF only": ψ_l = a_max e^{j arg r}, r ~ CN(0, I) (seeded), scaled to feasibility under isotropic
     /// transmission if needed, then one transmit step.
@@ -44,12 +49,16 @@ pub enum Scheme {
     /// Isotropic transmission R_s,l = (P_t/M) I with the initial ψ (see [`PsiInit`]) and no optimisation at all:
     /// a pure evaluation baseline. (The paper's Fig. 7 "isotropic" curve with optimised ψ is [`Scheme::ReflectiveOnly`].)
     Isotropic,
+    /// The paper's method, then the joint local method started from its output (one start, then the polish).
+    ProposedPolished,
 }
 
 impl Scheme {
     /// All schemes, in a fixed order.
-    pub const ALL: [Scheme; 5] = [
+    pub const ALL: [Scheme; 7] = [
+        Scheme::Joint,
         Scheme::Proposed,
+        Scheme::ProposedPolished,
         Scheme::TransmitOnly,
         Scheme::ReflectiveOnly,
         Scheme::Passive,
@@ -59,7 +68,9 @@ impl Scheme {
     /// Legend text of the scheme (Section V's names of the benchmarks).
     pub fn label(self) -> &'static str {
         match self {
+            Scheme::Joint => "joint (this work)",
             Scheme::Proposed => "proposed",
+            Scheme::ProposedPolished => "proposed + polish",
             Scheme::TransmitOnly => "transmit BF only",
             Scheme::ReflectiveOnly => "reflective BF only",
             Scheme::Passive => "passive IRS",
@@ -67,10 +78,13 @@ impl Scheme {
         }
     }
 
-    /// Command-line name: `proposed`, `transmit-only`, `reflective-only`, `passive`, `isotropic`.
+    /// Command-line name: `joint`, `proposed`, `proposed-polished`, `transmit-only`, `reflective-only`, `passive`,
+    /// `isotropic`.
     pub fn id(self) -> &'static str {
         match self {
+            Scheme::Joint => "joint",
             Scheme::Proposed => "proposed",
+            Scheme::ProposedPolished => "proposed-polished",
             Scheme::TransmitOnly => "transmit-only",
             Scheme::ReflectiveOnly => "reflective-only",
             Scheme::Passive => "passive",
@@ -292,6 +306,8 @@ pub struct Settings {
     pub feasible_init: FeasibleInit,
     /// Clarabel pass-through options.
     pub sdp: SdpOptions,
+    /// The joint method's settings ([`Scheme::Joint`], [`Scheme::ProposedPolished`]).
+    pub joint: crate::JointSettings,
 }
 
 impl Default for Settings {
@@ -311,6 +327,7 @@ impl Default for Settings {
             psi_init: PsiInit::RandomPhases,
             feasible_init: FeasibleInit::ShrinkTransmit,
             sdp: SdpOptions::default(),
+            joint: crate::JointSettings::default(),
         }
     }
 }
@@ -354,6 +371,6 @@ impl Settings {
         if self.sdp.max_iter == 0 {
             return bad("sdp.max_iter", "must be >= 1");
         }
-        Ok(())
+        self.joint.validate()
     }
 }

@@ -1,5 +1,6 @@
 //! Hostile inputs give typed outcomes, never a panic or a NaN: zero/tiny/non-finite budgets, a_max = 1 and
-//! below, an IRS budget below the amplifier-noise floor, a zero channel and a channel with zero rows/columns.
+//! below, an IRS budget below the amplifier-noise floor, a zero channel and a channel with zero rows/columns —
+//! for the paper's method and for the joint method alike.
 
 mod common;
 
@@ -51,7 +52,10 @@ fn invalid_budgets_are_rejected_with_the_field_name() {
             "a_max",
         ),
     ] {
-        for res in both(&r, &b, Scheme::Proposed) {
+        for res in [Scheme::Proposed, Scheme::Joint]
+            .into_iter()
+            .flat_map(|s| both(&r, &b, s))
+        {
             match res {
                 Err(DesignError::InvalidBudget { field: f, .. }) => assert_eq!(f, field),
                 other => panic!("{field}: expected InvalidBudget, got {other:?}"),
@@ -69,7 +73,10 @@ fn tiny_power_budget_and_unit_gain_give_finite_designs() {
         Budgets { a_max: 1.0, ..ok },
         Budgets { p_s_w: 1e-6, ..ok },
     ] {
-        for res in both(&r, &b, Scheme::Proposed) {
+        for res in [Scheme::Proposed, Scheme::Joint]
+            .into_iter()
+            .flat_map(|s| both(&r, &b, s))
+        {
             let v = res.unwrap_or_else(|e| panic!("{b:?}: {e}"));
             assert!(v.is_finite() && v > 0.0, "{b:?}: {v}");
         }
@@ -84,7 +91,10 @@ fn irs_budget_below_the_noise_floor_is_a_typed_error() {
         p_s_w: 1e-14,
         ..Budgets::of(&Scenario::small())
     };
-    for res in both(&r, &b, Scheme::Proposed) {
+    for res in [Scheme::Proposed, Scheme::Joint]
+        .into_iter()
+        .flat_map(|s| both(&r, &b, s))
+    {
         match res {
             Err(DesignError::IrsBudgetBelowNoiseFloor {
                 irs: 0, floor_w, ..
@@ -121,32 +131,27 @@ fn channels_with_zeros_give_typed_outcomes() {
         max_outer_iters: 2,
         ..Settings::default()
     };
-    // IRS 1 with an all-zero channel: no information.
-    match optimize(
-        Setup::AtBs,
-        &zeroed(&[1], &|_, _| true),
-        &b,
-        Scheme::Proposed,
-        &st,
-        1,
-    ) {
-        Err(DesignError::NoInformation { irs: 1 }) => {}
-        other => panic!(
-            "expected NoInformation, got {:?}",
-            other.map(|x| x.max_crb_rad2)
-        ),
+    for scheme in [Scheme::Proposed, Scheme::Joint] {
+        // IRS 1 with an all-zero channel: no information.
+        match optimize(Setup::AtBs, &zeroed(&[1], &|_, _| true), &b, scheme, &st, 1) {
+            Err(DesignError::NoInformation { irs: 1 }) => {}
+            other => panic!(
+                "{scheme:?}: expected NoInformation, got {:?}",
+                other.map(|x| x.max_crb_rad2)
+            ),
+        }
+        // A zero row (one dead element) and a zero column (one dead antenna) on both IRSs: a finite design.
+        let rec = optimize(
+            Setup::AtIrs,
+            &zeroed(&[0, 1], &|i, j| i == 1 || j == 2),
+            &b,
+            scheme,
+            &st,
+            1,
+        )
+        .unwrap();
+        assert!(rec.max_crb_rad2.is_finite());
     }
-    // A zero row (one dead element) and a zero column (one dead antenna) on both IRSs: a finite design.
-    let rec = optimize(
-        Setup::AtIrs,
-        &zeroed(&[0, 1], &|i, j| i == 1 || j == 2),
-        &b,
-        Scheme::Proposed,
-        &st,
-        1,
-    )
-    .unwrap();
-    assert!(rec.max_crb_rad2.is_finite());
 }
 
 #[test]
@@ -243,7 +248,10 @@ fn budgets_outside_their_documented_range_name_the_field_not_a_singular_fim() {
         ),
         (Budgets { p_s_w: 1e300, ..ok }, "p_s_w"),
     ] {
-        for res in both(&r, &b, Scheme::Proposed) {
+        for res in [Scheme::Proposed, Scheme::Joint]
+            .into_iter()
+            .flat_map(|s| both(&r, &b, s))
+        {
             let e = res.expect_err("out of range");
             assert!(
                 matches!(e, DesignError::InvalidBudget { field: f, .. } if f == field),

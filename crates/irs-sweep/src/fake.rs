@@ -58,6 +58,7 @@ impl PointEvaluator for FakeEvaluator {
         };
         let method_factor = match (p.method, self.invert_transmit_only) {
             (Scheme::Proposed, _) => 1.0,
+            (Scheme::Joint | Scheme::ProposedPolished, _) => 0.5,
             (Scheme::TransmitOnly, false) => 1.0 + 0.5 / (1.0 + p.bs_power_w),
             (Scheme::TransmitOnly, true) => 0.5,
             (Scheme::ReflectiveOnly, _) => 4.0,
