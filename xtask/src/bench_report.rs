@@ -23,7 +23,14 @@ pub const START_MARKER: &str = "<!-- perf-table:start -->";
 /// End marker of the generated table in README.md.
 pub const END_MARKER: &str = "<!-- perf-table:end -->";
 /// Function ids that act as the baseline of their group and parameter, in priority order.
-pub const BASELINE_IDS: [&str; 5] = ["baseline", "full", "reference", "generic_fd", "solve"];
+pub const BASELINE_IDS: [&str; 6] = [
+    "baseline",
+    "full",
+    "reference",
+    "generic_fd",
+    "solve",
+    "paper",
+];
 
 /// Command-line options of `cargo xtask bench-report`.
 #[derive(Clone, Debug, clap::Args)]

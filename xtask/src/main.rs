@@ -1,5 +1,5 @@
 //! `cargo xtask`: `reproduce` (the paper's Figs. 3–7 with checked claims), `run` (one design with its time
-//! breakdown), `tightness` (estimator RMSE against the CRB) and `bench-report` (README performance table).
+//! breakdown), `compare` (the paper's method vs the joint method), `tightness` (estimator RMSE against the CRB) and `bench-report` (README performance table).
 //! Each subcommand is one module that parses its flags and calls the library that holds the logic
 //! (`irs-sweep`, `irs-design`); `anyhow` is used here only.
 
@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 mod args;
 mod bench_report;
+mod compare;
 mod reproduce;
 mod run;
 mod tightness;
@@ -29,6 +30,8 @@ struct Cli {
 enum Cmd {
     /// Regenerate the paper's Figs. 3-7 (CSV, JSON, SVG) and check its claims.
     Reproduce(reproduce::ReproduceArgs),
+    /// The paper's method vs the joint method on issue 16's instances (docs/joint-vs-paper.md).
+    Compare(compare::CompareArgs),
     /// Run the criterion benches and write README.md's performance table.
     BenchReport(bench_report::BenchReportArgs),
     /// One optimizer run on one channel realization, with its time breakdown.
@@ -71,6 +74,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Cmd::Reproduce(args) => reproduce::run(args, command),
         Cmd::Run(args) => run::run(args),
+        Cmd::Compare(args) => compare::run(args, command),
         Cmd::Tightness(args) => tightness::run(args, command),
         Cmd::BenchReport(args) => bench_report::run(&args).map(|n| {
             eprintln!(

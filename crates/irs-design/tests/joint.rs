@@ -63,8 +63,10 @@ proptest! {
             // A budget that binds: a tenth of the default IRS power.
             b.p_s_w *= 0.1;
         }
-        let mut s = Settings::default();
-        s.joint.random_starts = 2;
+        let s = Settings {
+            joint: irs_design::JointSettings { random_starts: 2, ..Default::default() },
+            ..Settings::default()
+        };
         let rec = optimize(setup, &r, &b, Scheme::Joint, &s, seed).unwrap();
         prop_assert!(rec.max_crb_rad2.is_finite());
         assert_feasible(setup, &r, &rec, &b);
@@ -162,10 +164,11 @@ fn joint_records_are_bit_identical_on_one_and_two_threads() {
     let sc = Scenario::small();
     let r = Realization::new(&sc, 7).unwrap();
     let b = Budgets::of(&sc);
-    let mut one = Settings::default();
-    one.threads = 1;
-    let mut two = one;
-    two.threads = 2;
+    let one = Settings {
+        threads: 1,
+        ..Settings::default()
+    };
+    let two = Settings { threads: 2, ..one };
     let a = optimize(Setup::AtIrs, &r, &b, Scheme::Joint, &one, 7).unwrap();
     let c = optimize(Setup::AtIrs, &r, &b, Scheme::Joint, &two, 7).unwrap();
     assert_eq!(a.max_crb_rad2.to_bits(), c.max_crb_rad2.to_bits());

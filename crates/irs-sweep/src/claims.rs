@@ -87,6 +87,42 @@ pub struct ClaimCheck {
 
 type Figs = BTreeMap<FigureId, FigureData>;
 
+/// Which design method a claim is checked on: the paper's ("proposed" curves) or the joint method ("joint"
+/// curves, issue 16). The benchmarks are the same for both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Method {
+    Paper,
+    Joint,
+}
+
+impl Method {
+    const BOTH: [Method; 2] = [Method::Paper, Method::Joint];
+
+    /// The curve key of this method for the paper's key (`proposed_amax8` → `joint_amax8`).
+    fn key(self, paper_key: &str) -> String {
+        match self {
+            Method::Paper => paper_key.to_string(),
+            Method::Joint => paper_key.replace("proposed", "joint"),
+        }
+    }
+
+    /// The claim's text with this method named.
+    fn statement(self, s: &str) -> String {
+        match self {
+            Method::Paper => s.to_string(),
+            Method::Joint => s.replace("proposed", "joint"),
+        }
+    }
+
+    /// The scope column: the paper's rows keep the figure names, the joint rows add "(joint)".
+    fn scope(self, s: String) -> String {
+        match self {
+            Method::Paper => s,
+            Method::Joint => format!("{s} (joint)"),
+        }
+    }
+}
+
 /// Means of a curve, or why they are not available.
 fn means(figs: &Figs, fig: FigureId, curve: &str) -> Result<Vec<(f64, f64)>, (Verdict, String)> {
     let f = figs
@@ -154,9 +190,9 @@ fn curve_keys(figs: &Figs, fig: FigureId, prefix: &str) -> Vec<String> {
 }
 
 /// Claim 1 on one figure: proposed (a_max = 8) ≤ transmit-only ≤ reflective-only at every P_t.
-fn claim1(figs: &Figs, fig: FigureId) -> ClaimCheck {
+fn claim1(figs: &Figs, fig: FigureId, m: Method) -> ClaimCheck {
     let r = (|| {
-        let p = means(figs, fig, "proposed_amax8")?;
+        let p = means(figs, fig, &m.key("proposed_amax8"))?;
         let t = means(figs, fig, "transmit_only")?;
         let r = means(figs, fig, "reflective_only")?;
         let mut worst_pt: f64 = 0.0;
@@ -170,7 +206,8 @@ fn claim1(figs: &Figs, fig: FigureId) -> ClaimCheck {
             }
         }
         let mut n = format!(
-            "max proposed/transmit-only = {:.4}, max transmit-only/reflective-only = {:.4} over {} points",
+            "max {}/transmit-only = {:.4}, max transmit-only/reflective-only = {:.4} over {} points",
+            m.key("proposed"),
             worst_pt,
             worst_tr,
             p.len()
@@ -182,16 +219,18 @@ fn claim1(figs: &Figs, fig: FigureId) -> ClaimCheck {
     })();
     row(
         1,
-        "proposed <= transmit BF only <= reflective BF only at every point (a_max = 8)",
-        format!("Fig. {}", fig.number()),
+        &m.statement(
+            "proposed <= transmit BF only <= reflective BF only at every point (a_max = 8)",
+        ),
+        m.scope(format!("Fig. {}", fig.number())),
         r,
     )
 }
 
 /// Claim 2 on one figure: passive / proposed (a_max = 8) ≥ `WIDE_MARGIN_RATIO` at every P_t.
-fn claim2(figs: &Figs, fig: FigureId) -> ClaimCheck {
+fn claim2(figs: &Figs, fig: FigureId, m: Method) -> ClaimCheck {
     let r = (|| {
-        let p = means(figs, fig, "proposed_amax8")?;
+        let p = means(figs, fig, &m.key("proposed_amax8"))?;
         let q = means(figs, fig, "passive")?;
         let ratios: Vec<(f64, f64)> = p.iter().zip(&q).map(|(a, b)| (a.0, b.1 / a.1)).collect();
         let (x_min, min) = ratios
@@ -205,7 +244,8 @@ fn claim2(figs: &Figs, fig: FigureId) -> ClaimCheck {
         Ok((
             min >= WIDE_MARGIN_RATIO,
             format!(
-                "passive/proposed ratio: min {} (at x = {x_min}), max {}",
+                "passive/{} ratio: min {} (at x = {x_min}), max {}",
+                m.key("proposed"),
                 e3(min),
                 e3(max)
             ),
@@ -214,17 +254,17 @@ fn claim2(figs: &Figs, fig: FigureId) -> ClaimCheck {
     row(
         2,
         &format!("active IRSs beat passive IRSs by a wide margin (ratio >= {WIDE_MARGIN_RATIO} at every P_t)"),
-        format!("Fig. {}", fig.number()),
+        m.scope(format!("Fig. {}", fig.number())),
         r,
     )
 }
 
 /// Claim 3 on one figure: mean CRB non-increasing in a_max ∈ {2, 4, 8} at every P_t.
-fn claim3(figs: &Figs, fig: FigureId) -> ClaimCheck {
+fn claim3(figs: &Figs, fig: FigureId, m: Method) -> ClaimCheck {
     let r = (|| {
-        let a2 = means(figs, fig, "proposed_amax2")?;
-        let a4 = means(figs, fig, "proposed_amax4")?;
-        let a8 = means(figs, fig, "proposed_amax8")?;
+        let a2 = means(figs, fig, &m.key("proposed_amax2"))?;
+        let a4 = means(figs, fig, &m.key("proposed_amax4"))?;
+        let a8 = means(figs, fig, &m.key("proposed_amax8"))?;
         let mut min24 = f64::INFINITY;
         let mut min48 = f64::INFINITY;
         let mut ok = true;
@@ -246,15 +286,15 @@ fn claim3(figs: &Figs, fig: FigureId) -> ClaimCheck {
     row(
         3,
         "a larger a_max gives a lower CRB (a_max = 2, 4, 8 at every P_t)",
-        format!("Fig. {}", fig.number()),
+        m.scope(format!("Fig. {}", fig.number())),
         r,
     )
 }
 
 /// Claim 4 on one figure (P_s sweep).
-fn claim4(figs: &Figs, fig: FigureId) -> ClaimCheck {
+fn claim4(figs: &Figs, fig: FigureId, m: Method) -> ClaimCheck {
     let r = (|| {
-        let keys = curve_keys(figs, fig, "proposed_pt");
+        let keys = curve_keys(figs, fig, &m.key("proposed_pt"));
         if figs.get(&fig).is_none() {
             return Err((Verdict::Skipped, format!("Fig. {} not run", fig.number())));
         }
@@ -307,14 +347,15 @@ fn claim4(figs: &Figs, fig: FigureId) -> ClaimCheck {
         &format!(
             "low P_s: curves for different P_t coincide (max/min <= {COINCIDE_RATIO}) and fall (slope <= {FALLING_SLOPE}); high P_s: flat (slope >= {FLAT_SLOPE})"
         ),
-        format!("Fig. {}", fig.number()),
+        m.scope(format!("Fig. {}", fig.number())),
         r,
     )
 }
 
 /// Claim 5: sensing at IRSs has the lower CRB, Fig. 3 vs Fig. 5 (proposed, a_max = 8) and in Fig. 7.
-fn claim5(figs: &Figs) -> Vec<ClaimCheck> {
-    let statement = "sensing at the IRSs beats sensing at the BS (proposed design)";
+fn claim5(figs: &Figs, m: Method) -> Vec<ClaimCheck> {
+    let statement = m.statement("sensing at the IRSs beats sensing at the BS (proposed design)");
+    let statement = statement.as_str();
     let compare = |bs: Vec<(f64, f64)>, irs: Vec<(f64, f64)>| {
         let mut min_ratio = f64::INFINITY;
         let mut ok = true;
@@ -338,23 +379,23 @@ fn claim5(figs: &Figs) -> Vec<ClaimCheck> {
         ))
     };
     let r35 = (|| {
-        let bs = means(figs, FigureId::Fig3, "proposed_amax8")?;
-        let irs = means(figs, FigureId::Fig5, "proposed_amax8")?;
+        let bs = means(figs, FigureId::Fig3, &m.key("proposed_amax8"))?;
+        let irs = means(figs, FigureId::Fig5, &m.key("proposed_amax8"))?;
         compare(bs, irs)
     })();
     let r7 = (|| {
-        let bs = means(figs, FigureId::Fig7, "bs_proposed")?;
-        let irs = means(figs, FigureId::Fig7, "irs_proposed")?;
+        let bs = means(figs, FigureId::Fig7, &m.key("bs_proposed"))?;
+        let irs = means(figs, FigureId::Fig7, &m.key("irs_proposed"))?;
         compare(bs, irs)
     })();
     vec![
-        row(5, statement, "Fig. 3 vs Fig. 5".to_string(), r35),
-        row(5, statement, "Fig. 7".to_string(), r7),
+        row(5, statement, m.scope("Fig. 3 vs Fig. 5".to_string()), r35),
+        row(5, statement, m.scope("Fig. 7".to_string()), r7),
     ]
 }
 
 /// Claim 6: Fig. 7 trends.
-fn claim6(figs: &Figs) -> Vec<ClaimCheck> {
+fn claim6(figs: &Figs, m: Method) -> Vec<ClaimCheck> {
     let falls = |key: &str| {
         (|| {
             let v = means(figs, FigureId::Fig7, key)?;
@@ -395,32 +436,36 @@ fn claim6(figs: &Figs) -> Vec<ClaimCheck> {
             ),
         ))
     })();
-    vec![
+    let mut rows = vec![
         row(
             6,
             &format!("CRB falls with M, then saturates (last-interval |slope| <= {SATURATION_FRACTION} x first)"),
-            "Fig. 7, sensing at BS".to_string(),
-            falls("bs_proposed"),
+            m.scope("Fig. 7, sensing at BS".to_string()),
+            falls(&m.key("bs_proposed")),
         ),
         row(
             6,
             &format!("CRB falls with M, then saturates (last-interval |slope| <= {SATURATION_FRACTION} x first)"),
-            "Fig. 7, sensing at IRSs".to_string(),
-            falls("irs_proposed"),
+            m.scope("Fig. 7, sensing at IRSs".to_string()),
+            falls(&m.key("irs_proposed")),
         ),
-        row(
+    ];
+    // The isotropic benchmark does not depend on the method: checked once.
+    if m == Method::Paper {
+        rows.push(row(
             6,
             &format!("isotropic transmission: CRB at the IRSs independent of M (max/min <= {M_INDEPENDENT_RATIO})"),
             "Fig. 7".to_string(),
             iso,
-        ),
-    ]
+        ));
+    }
+    rows
 }
 
 /// Claim 7: for sensing at the IRSs transmit-only approaches the proposed design at high P_t.
-fn claim7(figs: &Figs) -> ClaimCheck {
+fn claim7(figs: &Figs, m: Method) -> ClaimCheck {
     let r = (|| {
-        let p = means(figs, FigureId::Fig5, "proposed_amax8")?;
+        let p = means(figs, FigureId::Fig5, &m.key("proposed_amax8"))?;
         let t = means(figs, FigureId::Fig5, "transmit_only")?;
         let ratios: Vec<f64> = p.iter().zip(&t).map(|(a, b)| b.1 / a.1).collect();
         let (first, last) = match (ratios.first(), ratios.last()) {
@@ -430,7 +475,8 @@ fn claim7(figs: &Figs) -> ClaimCheck {
         Ok((
             last <= APPROACH_RATIO && last <= first,
             format!(
-                "transmit-only/proposed ratio {:.4} at P_t = {} W, {:.4} at P_t = {} W",
+                "transmit-only/{} ratio {:.4} at P_t = {} W, {:.4} at P_t = {} W",
+                m.key("proposed"),
                 first,
                 p[0].0,
                 last,
@@ -440,30 +486,35 @@ fn claim7(figs: &Figs) -> ClaimCheck {
     })();
     row(
         7,
-        &format!("sensing at IRSs: transmit BF only approaches proposed at high P_t (ratio <= {APPROACH_RATIO} at the largest P_t, not above the ratio at the smallest)"),
-        "Fig. 5".to_string(),
+        &m.statement(&format!("sensing at IRSs: transmit BF only approaches proposed at high P_t (ratio <= {APPROACH_RATIO} at the largest P_t, not above the ratio at the smallest)")),
+        m.scope("Fig. 5".to_string()),
         r,
     )
 }
 
-/// Check every claim on the figures that were computed.
+/// Check every claim on the figures that were computed, for the paper's method and for the joint method (each
+/// joint row follows its paper row).
 pub(crate) fn check_claims(figs: &Figs) -> Vec<ClaimCheck> {
     let mut out = Vec::new();
     for f in [FigureId::Fig3, FigureId::Fig5] {
-        out.push(claim1(figs, f));
+        out.extend(Method::BOTH.map(|m| claim1(figs, f, m)));
     }
     for f in [FigureId::Fig3, FigureId::Fig5] {
-        out.push(claim2(figs, f));
+        out.extend(Method::BOTH.map(|m| claim2(figs, f, m)));
     }
     for f in [FigureId::Fig3, FigureId::Fig5] {
-        out.push(claim3(figs, f));
+        out.extend(Method::BOTH.map(|m| claim3(figs, f, m)));
     }
     for f in [FigureId::Fig4, FigureId::Fig6] {
-        out.push(claim4(figs, f));
+        out.extend(Method::BOTH.map(|m| claim4(figs, f, m)));
     }
-    out.extend(claim5(figs));
-    out.extend(claim6(figs));
-    out.push(claim7(figs));
+    for m in Method::BOTH {
+        out.extend(claim5(figs, m));
+    }
+    for m in Method::BOTH {
+        out.extend(claim6(figs, m));
+    }
+    out.extend(Method::BOTH.map(|m| claim7(figs, m)));
     out
 }
 

@@ -5,6 +5,7 @@
 //!   content-addressed per-point cache, parallel evaluation), [`evaluator`] (one point = one run of
 //!   `irs_design::optimize` for the point's set-up and scheme), [`stats`], [`claims`] (Section V's claims as
 //!   quantitative checks), [`output`] (tidy CSV, JSON with provenance) and [`plot`] (SVG);
+//! - [`compare`]: the paper's method vs the joint method on the same instances (`cargo xtask compare`);
 //! - [`single`]: one optimizer run with its time breakdown (`cargo xtask run`);
 //! - [`tightness`]: the estimator RMSE-vs-CRB study of `irs-estimate` with optimized designs, its outputs and
 //!   plot (`cargo xtask tightness`);
@@ -16,6 +17,7 @@
 #![forbid(unsafe_code)]
 
 pub mod claims;
+pub mod compare;
 pub mod engine;
 mod error;
 pub mod evaluator;

@@ -200,17 +200,27 @@ fn curve(key: &str, label: String, base: PointInputs) -> CurveSpec {
     }
 }
 
-/// Curves of the P_t sweeps (Figs. 3 and 5): proposed for a_max ∈ {2, 4, 8} and the three benchmarks at a_max = 8.
+/// The design methods of the figures: the paper's ("proposed") and the joint method (issue 16), with the
+/// key prefix and legend name of each.
+const METHODS: [(&str, Scheme, &str); 2] = [
+    ("proposed", Scheme::Proposed, "proposed"),
+    ("joint", Scheme::Joint, "joint"),
+];
+
+/// Curves of the P_t sweeps (Figs. 3 and 5): proposed and joint for a_max ∈ {2, 4, 8} and the three benchmarks at
+/// a_max = 8.
 fn bs_power_curves(setup: Setup) -> Vec<CurveSpec> {
     let p_t = PAPER_FIG7_BS_POWER_W; // overwritten by the sweep
-    let mut curves: Vec<CurveSpec> = [2.0, 4.0, 8.0]
+    let mut curves: Vec<CurveSpec> = METHODS
         .into_iter()
-        .map(|a| {
-            curve(
-                &format!("proposed_amax{a}"),
-                format!("proposed, a_max = {a}"),
-                point(setup, Scheme::Proposed, p_t, a),
-            )
+        .flat_map(|(key, scheme, name)| {
+            [2.0, 4.0, 8.0].into_iter().map(move |a| {
+                curve(
+                    &format!("{key}_amax{a}"),
+                    format!("{name}, a_max = {a}"),
+                    point(setup, scheme, p_t, a),
+                )
+            })
         })
         .collect();
     for (key, method) in [
@@ -228,17 +238,19 @@ fn bs_power_curves(setup: Setup) -> Vec<CurveSpec> {
     curves
 }
 
-/// Curves of the P_s sweeps (Figs. 4 and 6): proposed at several P_t, plus transmit-BF-only at the
+/// Curves of the P_s sweeps (Figs. 4 and 6): proposed and joint at several P_t, plus transmit-BF-only at the
 /// largest P_t (the paper shows it coinciding with the proposed design for sensing at the IRSs).
 fn irs_power_curves(setup: Setup, bs_powers_w: &[f64]) -> Vec<CurveSpec> {
-    let mut curves: Vec<CurveSpec> = bs_powers_w
-        .iter()
-        .map(|&p_t| {
-            curve(
-                &format!("proposed_pt{p_t}"),
-                format!("proposed, P_t = {p_t} W"),
-                point(setup, Scheme::Proposed, p_t, PAPER_A_MAX),
-            )
+    let mut curves: Vec<CurveSpec> = METHODS
+        .into_iter()
+        .flat_map(|(key, scheme, name)| {
+            bs_powers_w.iter().map(move |&p_t| {
+                curve(
+                    &format!("{key}_pt{p_t}"),
+                    format!("{name}, P_t = {p_t} W"),
+                    point(setup, scheme, p_t, PAPER_A_MAX),
+                )
+            })
         })
         .collect();
     if let Some(&p_t) = bs_powers_w.last() {
@@ -251,15 +263,17 @@ fn irs_power_curves(setup: Setup, bs_powers_w: &[f64]) -> Vec<CurveSpec> {
     curves
 }
 
-/// Curves of Fig. 7: proposed and isotropic transmission (reflective BF only) for both set-ups.
+/// Curves of Fig. 7: proposed, joint and isotropic transmission (reflective BF only) for both set-ups.
 fn antenna_curves() -> Vec<CurveSpec> {
     let mut curves = Vec::new();
     for (prefix, setup) in [("bs", Setup::AtBs), ("irs", Setup::AtIrs)] {
-        curves.push(curve(
-            &format!("{prefix}_proposed"),
-            format!("{}, proposed", setup.label()),
-            point(setup, Scheme::Proposed, PAPER_FIG7_BS_POWER_W, PAPER_A_MAX),
-        ));
+        for (key, scheme, name) in METHODS {
+            curves.push(curve(
+                &format!("{prefix}_{key}"),
+                format!("{}, {name}", setup.label()),
+                point(setup, scheme, PAPER_FIG7_BS_POWER_W, PAPER_A_MAX),
+            ));
+        }
         curves.push(curve(
             &format!("{prefix}_isotropic"),
             format!("{}, isotropic transmission", setup.label()),
@@ -396,7 +410,7 @@ mod tests {
             .curves
             .iter()
             .all(|c| c.base.bs_power_w == 20.0 && c.base.irs_power_w == 0.1));
-        assert_eq!(f7.curves.len(), 4);
+        assert_eq!(f7.curves.len(), 6);
     }
 
     #[test]

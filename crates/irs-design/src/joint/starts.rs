@@ -148,3 +148,53 @@ pub(crate) fn feasible<S: SensingModel>(
     let alpha = ((p_s_w - p0) / (p1 - p0)).clamp(0.0, 1.0) * (1.0 - 1e-12);
     Some((v * faer::Scale(c64::new(alpha.sqrt(), 0.0)), psi))
 }
+
+/// Makes a start feasible for the IRS power budget by shrinking V and ψ by one common factor α (the power
+/// (8)/(34) increases with α in every term), found by bisection. Shrinking V alone leaves a start with a
+/// negligible transmit power when the budget is tight, from which the local solve does not recover;
+/// shrinking both keeps the trade-off between amplifier gain and transmit power open. `None` when even the
+/// amplifier noise at α → 0 exceeds the budget.
+pub(crate) fn feasible_balanced<S: SensingModel>(
+    link: &S,
+    v: Mat<c64>,
+    psi: Vec<c64>,
+    p_s_w: f64,
+) -> Option<(Mat<c64>, Vec<c64>)> {
+    let power = |a: f64| {
+        let va = &v * faer::Scale(c64::new(a, 0.0));
+        let r = &va * va.adjoint();
+        let pa: Vec<c64> = psi.iter().map(|z| z * a).collect();
+        true_power(link, r.as_ref(), &pa)
+    };
+    if power(1.0) <= p_s_w {
+        return Some((v, psi));
+    }
+    // NaN counts as infeasible.
+    if power(0.0).partial_cmp(&p_s_w) != Some(std::cmp::Ordering::Less) && power(0.0) != p_s_w {
+        return None;
+    }
+    let (mut lo, mut hi) = (0.0f64, 1.0f64);
+    for _ in 0..64 {
+        let mid = 0.5 * (lo + hi);
+        if power(mid) <= p_s_w {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let va = &v * faer::Scale(c64::new(lo, 0.0));
+    Some((va, psi.iter().map(|z| z * lo).collect()))
+}
+
+/// Makes a start feasible for the IRS power budget by shrinking ψ only (V keeps its transmit power); `None`
+/// when even ψ = 0 exceeds the budget (it cannot: the power is then 0).
+pub(crate) fn feasible_psi_first<S: SensingModel>(
+    link: &S,
+    v: Mat<c64>,
+    psi: Vec<c64>,
+    p_s_w: f64,
+) -> Option<(Mat<c64>, Vec<c64>)> {
+    let r = &v * v.adjoint();
+    let (psi, _) = scale_to_feasible(&psi, p_s_w, &|p| true_power(link, r.as_ref(), p))?;
+    Some((v, psi))
+}
