@@ -197,7 +197,11 @@ fn gradient(
     let llt = rt
         .llt(Side::Lower)
         .map_err(|_| FimError::NotPositiveDefinite { field: "psi" })?;
-    let rinv = llt.solve(Mat::<C64>::identity(rows, rows));
+    // R̃⁻¹ densely only at the IRS sensors (N̄×N̄, small, needed by the covariance term); at the BS (M×M) every
+    // product with R̃⁻¹ is a solve with at most r right-hand sides, and Ā stays in low-rank form.
+    let rinv = r_p
+        .as_ref()
+        .map(|_| llt.solve(Mat::<C64>::identity(rows, rows)));
     // E_p = D_p V = c_p Σ x_a (u_bᵀ V).
     let ut_v: [Vec<C64>; 3] = std::array::from_fn(|k| t_times(&u[k], v));
     let e: [Mat<C64>; 4] = std::array::from_fn(|p| {
@@ -212,7 +216,7 @@ fn gradient(
         }
         acc
     });
-    let z: [Mat<C64>; 4] = std::array::from_fn(|p| &rinv * &e[p]);
+    let z: [Mat<C64>; 4] = std::array::from_fn(|p| llt.solve(&e[p]));
     let mean_scale = 2.0 * t_l / sigma2_w;
     let mut f = [[0.0; 4]; 4];
     for p in 0..4 {
@@ -229,7 +233,8 @@ fn gradient(
     // Covariance term T_L tr(R̃⁻¹R̃_pR̃⁻¹R̃_q), with M_p = R̃⁻¹R̃_p.
     let m_p: Option<[Mat<C64>; 4]> = r_p
         .as_ref()
-        .map(|rp| std::array::from_fn(|p| &rinv * &rp[p]));
+        .zip(rinv.as_ref())
+        .map(|(rp, ri)| std::array::from_fn(|p| ri * &rp[p]));
     if let Some(mp) = &m_p {
         for p in 0..4 {
             for q in p..4 {
@@ -330,24 +335,29 @@ fn gradient(
         }
     }
     // Ā (adjoint of dR̃).
-    let mut abar = Mat::<C64>::zeros(rows, rows);
-    for p in 0..4 {
-        abar -= (&qm[p] * z[p].adjoint()) * faer::Scale(C64::new(mean_scale, 0.0));
-    }
     match &receiver {
         Receiver::Bs { rho } => {
-            // Re tr(Ā dR̃) = ρ Σ_n (G*ĀGᵀ)_nn d|ψ_n|².
-            let ga = g.conjugate() * abar.as_ref();
-            for i in 0..n {
-                let mut d = ZERO;
-                for j in 0..m {
-                    d += ga[(i, j)] * g[(i, j)];
+            // Re tr(Ā dR̃) = ρ Σ_n (G*ĀGᵀ)_nn d|ψ_n|², with Ā = −(2T_L/σ²) Σ_p Q_p Z_pᴴ in low rank:
+            // (G* Q Zᴴ Gᵀ)_nn = Σ_k (G*Q)_nk · conj((G*Z)_nk).
+            for p in 0..4 {
+                let gq = g.conjugate() * qm[p].as_ref();
+                let gz = g.conjugate() * z[p].as_ref();
+                for i in 0..n {
+                    let mut d = ZERO;
+                    for k in 0..r {
+                        d += gq[(i, k)] * gz[(i, k)].conj();
+                    }
+                    h[i] -= psi[i].conj() * (2.0 * rho * mean_scale * d.re);
                 }
-                h[i] += psi[i].conj() * (2.0 * rho * d.re);
             }
         }
         Receiver::Irs { x, kappa0, .. } => {
+            let mut abar = Mat::<C64>::zeros(rows, rows);
+            for p in 0..4 {
+                abar -= (&qm[p] * z[p].adjoint()) * faer::Scale(C64::new(mean_scale, 0.0));
+            }
             let mp = m_p.as_ref().expect("the IRS receiver builds R̃_p");
+            let rinv = rinv.as_ref().expect("the IRS receiver builds R̃⁻¹");
             // Covariance-term adjoints: Ā −= 2T_L Σ W_pq M_p M_q R̃⁻¹; Ā_p = 2T_L Σ_q W_pq M_q R̃⁻¹.
             let mut d_ds = 0.0;
             for p in 0..4 {
@@ -355,7 +365,7 @@ fn gradient(
                 for q in 0..4 {
                     wq += &mp[q] * faer::Scale(C64::new(wm[p][q], 0.0));
                 }
-                let abar_p = (&wq * &rinv) * faer::Scale(C64::new(2.0 * t_l, 0.0));
+                let abar_p = (&wq * rinv) * faer::Scale(C64::new(2.0 * t_l, 0.0));
                 abar -= (&mp[p] * &abar_p) * faer::Scale(C64::new(1.0, 0.0));
                 // dR̃_p/ds = R̃_p / s.
                 if s_psi > 0.0 {
