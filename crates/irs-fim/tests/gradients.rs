@@ -145,19 +145,23 @@ fn check(
         // log CRB: the CRB spans decades across the generated links; its log is of unit order.
         let f_crb =
             |vt: &Mat<C64>, pt: &[C64]| model.crb_gradient(vt.as_ref(), pt, kind).unwrap().crb.ln();
-        let fd = directional(&f_crb, &v, &psi_v, &dv, &dpsi, 1e-3);
+        // Two step sizes: their disagreement estimates the finite difference's own error, which grows
+        // near an ill-conditioned FIM (the generator allows CRBs up to 1e6).
+        let fd = directional(&f_crb, &v, &psi_v, &dv, &dpsi, 2.5e-4);
+        let fd_err = (directional(&f_crb, &v, &psi_v, &dv, &dpsi, 1e-3) - fd).abs();
         let an = predicted(&cg.grad_v, &cg.grad_psi, &dv, &dpsi) / cg.crb;
         prop_assert!(
-            (fd - an).abs() <= 1e-6 * (1.0 + an.abs()),
-            "CRB {which:?}: fd {fd:e} analytic {an:e}"
+            (fd - an).abs() <= 1e-6 * (1.0 + an.abs()) + 10.0 * fd_err,
+            "CRB {which:?}: fd {fd:e} (±{fd_err:e}) analytic {an:e}"
         );
         let f_pow =
             |vt: &Mat<C64>, pt: &[C64]| model.irs_power_gradient(vt.as_ref(), pt).unwrap().power_w;
-        let fd = directional(&f_pow, &v, &psi_v, &dv, &dpsi, 1e-3) / pg.power_w;
+        let fd = directional(&f_pow, &v, &psi_v, &dv, &dpsi, 2.5e-4) / pg.power_w;
+        let fd_err = (directional(&f_pow, &v, &psi_v, &dv, &dpsi, 1e-3) / pg.power_w - fd).abs();
         let an = predicted(&pg.grad_v, &pg.grad_psi, &dv, &dpsi) / pg.power_w;
         prop_assert!(
-            (fd - an).abs() <= 1e-7 * (1.0 + an.abs()),
-            "power {which:?}: fd {fd:e} analytic {an:e}"
+            (fd - an).abs() <= 1e-7 * (1.0 + an.abs()) + 10.0 * fd_err,
+            "power {which:?}: fd {fd:e} (±{fd_err:e}) analytic {an:e}"
         );
     }
     Ok(())
