@@ -62,5 +62,7 @@ pub use settings::{
 pub const MAX_SDP_DIM: usize = 64;
 
 /// The joint method reports [`Termination::Stationary`] when the KKT residual of its design (`kkt.rs`: scale
-/// free, a unit is a relative change of the CRB or of a budget) is at most this.
-pub const STATIONARY_RESIDUAL: f64 = 1e-5;
+/// free, a unit is a relative change of the CRB or of a budget) is at most this. Measured on the instances of
+/// `docs/joint-vs-paper.md`: the joint designs 1e-7–3e-4 (the local solves stop at 1e-6 on their inner
+/// problems), the paper's method's stops 4e-5–0.6 (above 1e-3 in all but one).
+pub const STATIONARY_RESIDUAL: f64 = 1e-3;
