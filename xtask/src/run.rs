@@ -72,6 +72,9 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     };
     // A run takes seconds to minutes with nothing to show until it ends: say what started (stderr, so that
     // stdout stays the result).
+    if let Some(path) = &options.json {
+        single::check_json_dir(path)?;
+    }
     eprintln!(
         "{}",
         single::start_line(&options, &single::scenario(&options)?)

@@ -187,7 +187,7 @@ pub fn start_line(options: &RunOptions, sc: &Scenario) -> String {
 
 /// Fails, naming the directory, when the directory of the `--json` file does not exist (checked before the
 /// run, so that a typo does not cost the run).
-fn check_json_dir(path: &Path) -> Result<(), SweepError> {
+pub fn check_json_dir(path: &Path) -> Result<(), SweepError> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
