@@ -56,7 +56,7 @@ pub struct RunArgs {
 
 /// Runs the design and prints its max-CRB, termination and time breakdown.
 pub fn run(args: RunArgs) -> Result<ExitCode> {
-    let record = single::run(&RunOptions {
+    let options = RunOptions {
         setup: args.setup,
         scheme: args.scheme,
         scenario: args.scenario,
@@ -69,7 +69,17 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         reduce_subspace: !args.no_reduction,
         threads: args.threads,
         json: args.json,
-    })?;
+    };
+    // A run takes seconds to minutes with nothing to show until it ends: say what started (stderr, so that
+    // stdout stays the result).
+    if let Some(path) = &options.json {
+        single::check_json_dir(path)?;
+    }
+    eprintln!(
+        "{}",
+        single::start_line(&options, &single::scenario(&options)?)
+    );
+    let record = single::run(&options)?;
     // A closed pipe (`| head`) is not an error of the run.
     let mut out = std::io::stdout().lock();
     // Which method ran, the max-CRB, its stationarity residual and the time (issue 16).

@@ -94,14 +94,39 @@ pub struct TightnessConfig {
     pub irs_budget: IrsBudget,
     /// Monte Carlo trials per point and set-up.
     pub trials: usize,
-    /// Seed of the channel realization.
+    /// Seed of the channel realization (a decimal string in JSON, see [`seed_text`]).
+    #[serde(with = "seed_text")]
     pub realization_seed: u64,
-    /// Seed of waveforms and noise.
+    /// Seed of waveforms and noise (a decimal string in JSON).
+    #[serde(with = "seed_text")]
     pub seed: u64,
     /// Set-ups to run.
     pub setups: Vec<Setup>,
     /// Estimator settings.
     pub doa: DoaConfig,
+}
+
+/// Seeds in JSON as decimal strings: readers that hold numbers as doubles (JavaScript, MATLAB's `jsondecode`)
+/// round integers above 2^53. Reading accepts a string or a number (reports written before).
+mod seed_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(seed: &u64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&seed.to_string())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Text(String),
+            Number(u64),
+        }
+        match Either::deserialize(d)? {
+            Either::Text(t) => t.parse().map_err(serde::de::Error::custom),
+            Either::Number(n) => Ok(n),
+        }
+    }
 }
 
 impl Default for TightnessConfig {
@@ -393,13 +418,12 @@ pub fn write_outputs(report: &TightnessReport, dir: &Path) -> Result<(), Estimat
     Ok(())
 }
 
-/// The report as CSV: a `# design:` comment line, a header, then per point one row per IRS
-/// (`irs` = 1, 2, …; position columns empty) and one aggregate row (`irs` = `all`; detection
-/// column empty).
+/// The report as CSV: the header on the first line (so that default CSV readers take it as the header; the
+/// design's label is `design_label` in the JSON), then per point one row per IRS (`irs` = 1, 2, …; position
+/// columns empty) and one aggregate row (`irs` = `all`; detection column empty).
 pub fn report_csv(report: &TightnessReport) -> String {
-    let mut csv = format!(
-        "# design: {}\nsetup,p_t_w,p_s_w,irs,rmse_theta_rad,sqrt_crb_theta_rad,rmse_phi_rad,sqrt_crb_phi_rad,detection_rate,rmse_position_m,rmse_position_stansfield_m,sqrt_crb_position_m\n",
-        report.design_label
+    let mut csv = String::from(
+        "setup,p_t_w,p_s_w,irs,rmse_theta_rad,sqrt_crb_theta_rad,rmse_phi_rad,sqrt_crb_phi_rad,detection_rate,rmse_position_m,rmse_position_stansfield_m,sqrt_crb_position_m\n",
     );
     for p in &report.points {
         for (l, q) in p.irs.iter().enumerate() {

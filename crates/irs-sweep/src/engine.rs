@@ -32,17 +32,20 @@ use crate::spec::{FigureSpec, PointInputs};
 use crate::stats::Stats;
 use irs_design::{Scheme, Setup};
 
-/// Version of the cache-record layout; part of every key, bumped when `KeyMaterial` changes meaning.
-pub(crate) const CACHE_SCHEMA: u32 = 1;
+/// Version of the cache-record layout; part of every key, bumped when `KeyMaterial` changes meaning
+/// (2: seeds serialised as decimal strings).
+pub(crate) const CACHE_SCHEMA: u32 = 2;
 
-/// The seeds of one channel realization.
+/// The seeds of one channel realization. In JSON the two seeds are decimal strings (`crate::seed_json`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RealizationSeeds {
     /// Realization index k (0-based).
     pub realization: usize,
     /// Seed of the channel draw: realization k is `irs_channel::Realization::nth(scenario, channel_seed, k)`.
+    #[serde(with = "crate::seed_json")]
     pub channel_seed: u64,
     /// Seed of the optimizer's own randomness (initial phases, Gaussian randomization, random ψ).
+    #[serde(with = "crate::seed_json")]
     pub algorithm_seed: u64,
 }
 
@@ -79,6 +82,24 @@ pub struct Evaluation {
     pub max_crb_rad2: f64,
     /// Anything else worth keeping (per-IRS CRBs, SDP counts, termination status), recorded in the figure JSON.
     pub details: Value,
+    /// The design found (the optimizer's `irs_design::DesignRecord` as JSON), written by the engine to
+    /// `<cache>/<key>.design.json` when the value is computed; kept out of the cache record and the figure JSON,
+    /// whose size it would multiply.
+    #[serde(skip)]
+    pub design: Option<Value>,
+}
+
+/// Schema identifier of a design file `<cache>/<key>.design.json`.
+pub const DESIGN_FILE_SCHEMA: &str = "irs-xtask-design/v1";
+
+/// A design file: which point and realization it belongs to, and the design record.
+#[derive(Serialize)]
+struct DesignFile<'a> {
+    schema: &'static str,
+    cache_key: &'a str,
+    inputs: &'a PointInputs,
+    seeds: RealizationSeeds,
+    record: &'a Value,
 }
 
 /// Computes one sweep point for one realization. The real implementation drives the
@@ -363,6 +384,11 @@ impl<'e> Engine<'e> {
         self.opts.cache_dir.join(format!("{key}.json"))
     }
 
+    /// Where the design of `key` is written (next to its cache record).
+    pub fn design_path(&self, key: &str) -> PathBuf {
+        self.opts.cache_dir.join(format!("{key}.design.json"))
+    }
+
     /// A valid cache record for `task`, if one is on disk and `--force` is off.
     fn load_cached(&self, task: &Task) -> Option<CacheRecord> {
         if self.opts.force {
@@ -374,6 +400,22 @@ impl<'e> Engine<'e> {
         (rec.key == task.key && rec.material == task.material).then_some(rec)
     }
 
+    /// Write `<cache>/<key>.design.json` (compact JSON: these files are read by programs).
+    fn write_design(&self, task: &Task, record: &Value) -> Result<(), SweepError> {
+        let text = serde_json::to_string(&DesignFile {
+            schema: DESIGN_FILE_SCHEMA,
+            cache_key: &task.key,
+            inputs: &task.material.inputs,
+            seeds: task.material.seeds,
+            record,
+        })
+        .map_err(|source| SweepError::Json {
+            what: "a design file",
+            source,
+        })?;
+        write_atomically(&self.design_path(&task.key), &text)
+    }
+
     /// Evaluate a task; a panic in the evaluator becomes a failed outcome that is not cached.
     fn compute(&self, task: &Task) -> Result<(CacheRecord, bool), SweepError> {
         let start = Instant::now();
@@ -383,7 +425,10 @@ impl<'e> Engine<'e> {
         }));
         let wall_time_s = start.elapsed().as_secs_f64();
         let (outcome, cacheable) = match result {
-            Ok(Ok(e)) if e.max_crb_rad2.is_finite() && e.max_crb_rad2 > 0.0 => {
+            Ok(Ok(mut e)) if e.max_crb_rad2.is_finite() && e.max_crb_rad2 > 0.0 => {
+                if let Some(record) = e.design.take() {
+                    self.write_design(task, &record)?;
+                }
                 (Outcome::Ok(e), true)
             }
             Ok(Ok(e)) => (

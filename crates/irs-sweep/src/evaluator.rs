@@ -135,6 +135,7 @@ impl PointEvaluator for OptimizerEvaluator {
         )
         .map_err(|e| e.to_string())?;
         let termination = serde_json::to_value(&record.termination).unwrap_or(Value::Null);
+        let design = serde_json::to_value(&record).map_err(|e| format!("design record: {e}"))?;
         Ok(Evaluation {
             max_crb_rad2: record.max_crb_rad2,
             details: json!({
@@ -150,6 +151,7 @@ impl PointEvaluator for OptimizerEvaluator {
                 "optimizer_wall_time_s": record.wall_time_s,
                 "termination": termination,
             }),
+            design: Some(design),
         })
     }
 }

@@ -69,6 +69,12 @@ impl PointEvaluator for FakeEvaluator {
         Ok(Evaluation {
             max_crb_rad2,
             details: json!({ "snr": snr }),
+            // Stands in for the optimizer's design record (a small R_s and ψ with [re, im] entries).
+            design: Some(json!({
+                "seed": seeds.algorithm_seed.to_string(),
+                "max_crb_rad2": max_crb_rad2,
+                "irs": [{ "r_s": { "rows": 1, "cols": 1, "data": [[p.bs_power_w, 0.0]] }, "psi": [[p.a_max, 0.0]] }],
+            })),
         })
     }
 }

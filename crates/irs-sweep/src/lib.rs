@@ -25,6 +25,7 @@ pub mod output;
 mod plot;
 pub mod reproduce;
 mod scenario_input;
+mod seed_json;
 pub mod single;
 pub mod spec;
 pub mod stats;

@@ -9,8 +9,9 @@ use serde_json::Value;
 use crate::engine::{write_atomically, CurveData, FigureData, RealizationSeeds};
 use crate::SweepError;
 
-/// Schema identifier written into every figure JSON.
-pub const FIGURE_JSON_SCHEMA: &str = "irs-xtask-figure/v1";
+/// Schema identifier written into every figure JSON (v2: seeds as decimal strings, `design_file` per
+/// realization).
+pub const FIGURE_JSON_SCHEMA: &str = "irs-xtask-figure/v2";
 
 /// The CSV header, in column order.
 pub const CSV_HEADER: [&str; 15] = [
@@ -50,7 +51,8 @@ pub struct Provenance {
     pub scenario: Value,
     /// Optimizer and solver settings.
     pub settings: Value,
-    /// Base seed.
+    /// Base seed (a decimal string in JSON, `crate::seed_json`).
+    #[serde(with = "crate::seed_json")]
     pub base_seed: u64,
     /// Seeds of each realization (shared by all points and figures).
     pub seeds: Vec<RealizationSeeds>,

@@ -59,6 +59,68 @@ fn tick(v: f64) -> String {
     }
 }
 
+/// Marker shapes of successive curves; with the colour and the line style (solid for even, dashed for odd
+/// indices) they make every curve of a figure distinguishable where lines overlap or colour is lost.
+const MARKERS: usize = 5;
+
+/// Outline of marker `kind` in pixels around its point: octagon (a circle), square, triangle, plus, diamond.
+/// Every shape is a polygon, so that the series and its legend sample are drawn with one element type.
+fn marker_outline(kind: usize) -> Vec<(i32, i32)> {
+    match kind % MARKERS {
+        0 => vec![
+            (-2, -4),
+            (2, -4),
+            (4, -2),
+            (4, 2),
+            (2, 4),
+            (-2, 4),
+            (-4, 2),
+            (-4, -2),
+        ],
+        1 => vec![(-4, -4), (4, -4), (4, 4), (-4, 4)],
+        2 => vec![(0, -5), (5, 4), (-5, 4)],
+        3 => vec![
+            (-2, -5),
+            (2, -5),
+            (2, -2),
+            (5, -2),
+            (5, 2),
+            (2, 2),
+            (2, 5),
+            (-2, 5),
+            (-2, 2),
+            (-5, 2),
+            (-5, -2),
+            (-2, -2),
+        ],
+        _ => vec![(0, -5), (5, 0), (0, 5), (-5, 0)],
+    }
+}
+
+/// Whether curve `i` is drawn dashed.
+fn dashed(i: usize) -> bool {
+    i % 2 == 1
+}
+
+/// Ticks of a figure's log x axis: every swept value where there are few of them (Fig. 7's M = 4, 16, 64,
+/// which a log axis would leave unlabelled but for 10), else the decades in range.
+fn x_key_points(xs: &[f64], lo: f64, hi: f64) -> Vec<f64> {
+    let decades: Vec<f64> = (lo.log10().ceil() as i32..=hi.log10().floor() as i32)
+        .map(|k| 10f64.powi(k))
+        .collect();
+    if xs.len() <= 8 || decades.len() < 2 {
+        xs.to_vec()
+    } else {
+        decades
+    }
+}
+
+/// `hi` raised so that the top `fraction` of a log axis from `lo` stays empty (room for the legend).
+fn with_headroom(lo: f64, hi: f64, fraction: f64) -> f64 {
+    let (l, h) = (lo.ln(), hi.ln());
+    (l + (h - l) / (1.0 - fraction)).exp()
+}
+
 /// The legend of every plot: upper right, on a translucent white box with a black border.
 fn legend<'a, DB, CT>(
     chart: &mut ChartContext<'a, DB, CT>,
@@ -93,12 +155,22 @@ pub(crate) fn write_figure_svg(fig: &FigureData, path: &Path) -> Result<(), Swee
         1.6,
     );
 
+    // The legend (upper right, about 19 px per curve in a plot area about 500 px high) gets an empty band
+    // above the data, so that it covers no curve or band.
+    let legend_fraction = ((fig.curves.len() as f64 * 19.0 + 16.0) / 500.0).min(0.5);
+    let y_hi = with_headroom(y_lo, y_hi, legend_fraction);
+
     let mut chart = ChartBuilder::on(&root)
         .caption(&fig.spec.title, ("sans-serif", 18))
         .margin(12)
         .x_label_area_size(48)
         .y_label_area_size(80)
-        .build_cartesian_2d((x_lo..x_hi).log_scale(), (y_lo..y_hi).log_scale())
+        .build_cartesian_2d(
+            (x_lo..x_hi)
+                .log_scale()
+                .with_key_points(x_key_points(&fig.spec.xs, x_lo, x_hi)),
+            (y_lo..y_hi).log_scale(),
+        )
         .map_err(|e| err(&e))?;
     chart
         .configure_mesh()
@@ -131,17 +203,35 @@ pub(crate) fn write_figure_svg(fig: &FigureData, path: &Path) -> Result<(), Swee
             .iter()
             .filter_map(|p| Some((p.x, p.stats.mean?)))
             .collect();
-        chart
-            .draw_series(LineSeries::new(mean.clone(), colour.stroke_width(2)))
+        let line = colour.stroke_width(2);
+        let series = if dashed(i) {
+            chart.draw_series(DashedLineSeries::new(mean.clone(), 8, 5, line))
+        } else {
+            chart.draw_series(LineSeries::new(mean.clone(), line))
+        };
+        // The legend sample: the line with the curve's marker in its middle, broken either side of the marker
+        // when the curve is dashed.
+        let gap = if dashed(i) { 6 } else { 0 };
+        series
             .map_err(|e| err(&e))?
             .label(c.label.as_str())
             .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(2))
+                EmptyElement::at((x, y))
+                    + PathElement::new(vec![(0, 0), (14 - gap, 0)], line)
+                    + PathElement::new(vec![(14 + gap, 0), (28, 0)], line)
+                    + Polygon::new(
+                        marker_outline(i)
+                            .iter()
+                            .map(|&(dx, dy)| (14 + dx, dy))
+                            .collect::<Vec<_>>(),
+                        colour.filled(),
+                    )
             });
+        let outline = marker_outline(i);
         chart
             .draw_series(
                 mean.iter()
-                    .map(|&(x, y)| Circle::new((x, y), 3, colour.filled())),
+                    .map(|&p| EmptyElement::at(p) + Polygon::new(outline.clone(), colour.filled())),
             )
             .map_err(|e| err(&e))?;
     }

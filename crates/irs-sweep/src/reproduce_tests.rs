@@ -283,16 +283,7 @@ fn csv_and_json_follow_their_schema() {
     assert_eq!(rows.len(), spec.curves.len() * spec.xs.len());
     for row in &rows {
         // Labels contain commas and are quoted; count fields outside quotes.
-        let mut fields = 1;
-        let mut quoted = false;
-        for ch in row.chars() {
-            match ch {
-                '"' => quoted = !quoted,
-                ',' if !quoted => fields += 1,
-                _ => {}
-            }
-        }
-        assert_eq!(fields, output::CSV_HEADER.len(), "{row}");
+        assert_eq!(csv_field_counts(row), [output::CSV_HEADER.len()], "{row}");
         assert!(row.starts_with("4,"));
         assert!(row.contains(",irs_power_w,"));
     }
@@ -426,4 +417,134 @@ fn invalid_inputs_give_errors_not_panics() {
         .unwrap_err()
         .to_string();
     assert!(e.starts_with("cannot write to output directory"), "{e}");
+}
+
+/// The fields of each line of `csv`, split at commas outside double quotes (RFC 4180, no embedded line breaks).
+pub(crate) fn csv_field_counts(csv: &str) -> Vec<usize> {
+    csv.lines()
+        .map(|line| {
+            let mut fields = 1;
+            let mut quoted = false;
+            for ch in line.chars() {
+                match ch {
+                    '"' => quoted = !quoted,
+                    ',' if !quoted => fields += 1,
+                    _ => {}
+                }
+            }
+            fields
+        })
+        .collect()
+}
+
+/// What a header-first reader (pandas' defaults, `csv.DictReader`) needs: the first line is a header of
+/// names, and every row has as many fields as the header.
+pub(crate) fn assert_header_first_and_rectangular(name: &str, csv: &str) {
+    let header = csv.lines().next().unwrap_or_default();
+    assert!(
+        !header.is_empty()
+            && header
+                .split(',')
+                .all(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')),
+        "{name}: the first line is not a header of names: {header:?}"
+    );
+    let counts = csv_field_counts(csv);
+    assert!(counts.len() > 1, "{name}: no rows");
+    for (i, n) in counts.iter().enumerate() {
+        assert_eq!(
+            *n,
+            counts[0],
+            "{name}: line {} has {n} fields, the header {}",
+            i + 1,
+            counts[0]
+        );
+    }
+}
+
+#[test]
+fn every_csv_the_sweep_writes_starts_with_its_header_and_has_rows_of_equal_width() {
+    let d = TempDir::new("csv-readers");
+    run_with(
+        &args(d.path(), &FigureId::ALL, true, 2),
+        leak(FakeEvaluator::default()),
+    );
+    let mut seen = 0;
+    for entry in std::fs::read_dir(d.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) == Some("csv") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert_header_first_and_rectangular(&path.display().to_string(), &text);
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, FigureId::ALL.len());
+}
+
+#[test]
+fn seeds_above_2_pow_53_are_written_exactly_as_strings_in_the_figure_json() {
+    let d = TempDir::new("big-seed");
+    let seed = u64::MAX - 2;
+    let a = ReproduceOptions {
+        seed,
+        ..args(d.path(), &[FigureId::Fig4], true, 1)
+    };
+    run_with(&a, leak(FakeEvaluator::default()));
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.path().join("fig4.json")).unwrap())
+            .unwrap();
+    let prov = &json["provenance"];
+    assert_eq!(prov["base_seed"], seed.to_string());
+    for (k, s) in prov["seeds"].as_array().unwrap().iter().enumerate() {
+        let want = engine::realization_seeds(seed, k);
+        assert_eq!(s["channel_seed"], want.channel_seed.to_string());
+        assert_eq!(s["algorithm_seed"], want.algorithm_seed.to_string());
+    }
+    let real = &json["curves"][0]["points"][0]["realizations"][1];
+    assert_eq!(
+        real["seeds"]["algorithm_seed"],
+        engine::realization_seeds(seed, 1)
+            .algorithm_seed
+            .to_string()
+    );
+}
+
+#[test]
+fn a_run_writes_the_design_of_every_computed_realization_next_to_its_cache_record() {
+    let d = TempDir::new("designs");
+    let r = run_with(
+        &args(d.path(), &[FigureId::Fig3], true, 2),
+        leak(FakeEvaluator::default()),
+    );
+    let fig = &r.figures[&FigureId::Fig3];
+    let mut checked = 0;
+    for real in fig
+        .curves
+        .iter()
+        .flat_map(|c| &c.points)
+        .flat_map(|p| &p.realizations)
+    {
+        let path = d
+            .path()
+            .join("cache")
+            .join(format!("{}.design.json", real.cache_key));
+        let file: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(file["schema"], engine::DESIGN_FILE_SCHEMA);
+        assert_eq!(file["cache_key"], real.cache_key.as_str());
+        assert_eq!(
+            file["seeds"]["algorithm_seed"],
+            real.seeds.algorithm_seed.to_string()
+        );
+        assert_eq!(
+            file["record"]["max_crb_rad2"].as_f64(),
+            real.value(),
+            "{}",
+            path.display()
+        );
+        assert!(file["record"]["irs"][0]["r_s"]["data"].is_array());
+        checked += 1;
+    }
+    assert!(checked > 0);
+    // The design stays out of the cache record and the figure JSON.
+    let fig_json = std::fs::read_to_string(d.path().join("fig3.json")).unwrap();
+    assert!(!fig_json.contains("\"r_s\""));
 }

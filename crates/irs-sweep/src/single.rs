@@ -2,9 +2,9 @@
 //! overrides, the design record (optionally written as JSON), and its time breakdown (SDPs per run,
 //! Clarabel's share, everything else).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use irs_channel::Realization;
+use irs_channel::{Realization, Scenario};
 use irs_design::{Budgets, DesignRecord, KktSolver, Scheme, Settings, Setup, StepKind};
 
 use crate::{load_scenario, SweepError};
@@ -148,8 +148,8 @@ impl Breakdown {
     }
 }
 
-/// Runs one design as `options` say; returns the record (and writes it as JSON if asked).
-pub fn run(options: &RunOptions) -> Result<DesignRecord, SweepError> {
+/// The scenario of a run: the file (or the default) with the options' overrides, validated.
+pub fn scenario(options: &RunOptions) -> Result<Scenario, SweepError> {
     let mut sc = load_scenario(options.scenario.as_deref())?.scenario;
     if let Some(p) = options.p_t_w {
         sc.bs_power_w = p;
@@ -164,6 +164,53 @@ pub fn run(options: &RunOptions) -> Result<DesignRecord, SweepError> {
         sc.bs.antennas = m;
     }
     sc.validate().map_err(SweepError::Scenario)?;
+    Ok(sc)
+}
+
+/// The line printed when a run starts: set-up, scheme, M, N per IRS, seed.
+pub fn start_line(options: &RunOptions, sc: &Scenario) -> String {
+    let n: Vec<String> = sc
+        .irs
+        .iter()
+        .map(|i| (i.elements.n_v * i.elements.n_h).to_string())
+        .collect();
+    format!(
+        "running {} ({}), M = {}, N = {} per IRS ({} IRSs), seed {} ...",
+        options.setup.label(),
+        options.scheme.label(),
+        sc.bs.antennas,
+        n.join("/"),
+        sc.irs.len(),
+        options.seed
+    )
+}
+
+/// Fails, naming the directory, when the directory of the `--json` file does not exist (checked before the
+/// run, so that a typo does not cost the run).
+pub fn check_json_dir(path: &Path) -> Result<(), SweepError> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if dir.is_dir() {
+        Ok(())
+    } else {
+        Err(SweepError::OutputDir {
+            path: dir.to_path_buf(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no such directory (for the --json file)",
+            ),
+        })
+    }
+}
+
+/// Runs one design as `options` say; returns the record (and writes it as JSON if asked).
+pub fn run(options: &RunOptions) -> Result<DesignRecord, SweepError> {
+    if let Some(path) = &options.json {
+        check_json_dir(path)?;
+    }
+    let sc = scenario(options)?;
     let realization = Realization::new(&sc, options.seed).map_err(SweepError::Realization)?;
     let mut settings = Settings {
         threads: options.threads,
@@ -190,4 +237,31 @@ pub fn run(options: &RunOptions) -> Result<DesignRecord, SweepError> {
         })?;
     }
     Ok(record)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_json_directory_is_an_error_naming_it_before_any_work() {
+        let options = RunOptions {
+            json: Some(PathBuf::from("/nonexistent-irs-sweep-dir/record.json")),
+            // An invalid override would fail later; the directory check must come first.
+            antennas: Some(0),
+            ..RunOptions::default()
+        };
+        let e = run(&options).unwrap_err().to_string();
+        assert!(e.contains("/nonexistent-irs-sweep-dir"), "{e}");
+        assert!(check_json_dir(Path::new("record.json")).is_ok());
+    }
+
+    #[test]
+    fn the_start_line_names_setup_scheme_m_n_and_seed() {
+        let options = RunOptions::default();
+        let line = start_line(&options, &scenario(&options).unwrap());
+        for part in ["M = 16", "N = 16", "seed 1"] {
+            assert!(line.contains(part), "{line}");
+        }
+    }
 }

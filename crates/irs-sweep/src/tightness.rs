@@ -21,9 +21,9 @@ use crate::output::git_state;
 use crate::plot::write_tightness_svg;
 use crate::{load_scenario, prepare_output_dir, SweepError};
 
-/// Schema identifier of `tightness.json` (v2: set-ups serialised `sensing_at_bs` / `sensing_at_irs`, as in
-/// the figures and design records; v1 wrote `AtBs` / `AtIrs`).
-pub(crate) const TIGHTNESS_JSON_SCHEMA: &str = "irs-xtask-tightness/v2";
+/// Schema identifier of `tightness.json` (v3: the provenance's seeds are decimal strings; v2: set-ups serialised
+/// `sensing_at_bs` / `sensing_at_irs`, as in the figures and design records; v1 wrote `AtBs` / `AtIrs`).
+pub(crate) const TIGHTNESS_JSON_SCHEMA: &str = "irs-xtask-tightness/v3";
 
 /// Trials per point and set-up without `--trials`.
 pub const DEFAULT_TRIALS: usize = 500;
@@ -100,14 +100,17 @@ pub struct TightnessProvenance {
     /// The scenario used.
     pub scenario: Scenario,
     /// Seed of the waveforms and noise.
+    #[serde(serialize_with = "crate::seed_json::serialize")]
     pub seed: u64,
     /// Seed of the channel realization.
+    #[serde(serialize_with = "crate::seed_json::serialize")]
     pub realization_seed: u64,
     /// Which design source was used.
     pub design: DesignKind,
     /// Its label (also in the report, the CSV and the plot title).
     pub design_label: String,
     /// Seed of the optimizer (optimized) or of the designs' random phases (isotropic).
+    #[serde(serialize_with = "crate::seed_json::serialize")]
     pub design_seed: u64,
     /// What the optimizer reported at each point (`--design optimized` only).
     pub optimizer: Option<Vec<OptimizerPoint>>,
@@ -457,6 +460,53 @@ mod tests {
             assert!(bs_power <= p_t * (1.0 + 1e-6), "{setup:?}: {bs_power} W");
             assert!(rel(max_trace, record.max_crb_rad2) < 1e-9);
         }
+    }
+
+    #[test]
+    fn tightness_csv_starts_with_its_header_and_json_seeds_are_exact_strings() {
+        let sc = Scenario::small();
+        let config = TightnessConfig {
+            p_t_w: vec![10.0],
+            trials: 1,
+            seed: u64::MAX,
+            ..TightnessConfig::default()
+        };
+        let report = tightness::run(&sc, &config, &IsotropicDesign { seed: 1 }, None).unwrap();
+        crate::reproduce_tests::assert_header_first_and_rectangular(
+            "tightness.csv",
+            &tightness::report_csv(&report),
+        );
+        let provenance = TightnessProvenance {
+            command: vec![],
+            xtask_version: String::new(),
+            git_commit: None,
+            git_dirty: None,
+            scenario_source: String::new(),
+            scenario: sc,
+            seed: u64::MAX,
+            realization_seed: u64::MAX - 1,
+            design: DesignKind::Isotropic,
+            design_label: report.design_label.clone(),
+            design_seed: u64::MAX - 2,
+            optimizer: None,
+            trials: 1,
+            quick: false,
+            wall_time_s: 0.0,
+        };
+        let json: serde_json::Value = serde_json::to_value(TightnessJson {
+            schema: TIGHTNESS_JSON_SCHEMA,
+            provenance: &provenance,
+            report: &report,
+        })
+        .unwrap();
+        let prov = &json["provenance"];
+        assert_eq!(prov["seed"], u64::MAX.to_string());
+        assert_eq!(prov["realization_seed"], (u64::MAX - 1).to_string());
+        assert_eq!(prov["design_seed"], (u64::MAX - 2).to_string());
+        assert_eq!(json["report"]["config"]["seed"], u64::MAX.to_string());
+        assert_eq!(json["report"]["design_label"], report.design_label.as_str());
+        let back: TightnessReport = serde_json::from_value(json["report"].clone()).unwrap();
+        assert_eq!(back.config.seed, u64::MAX);
     }
 
     #[test]
