@@ -96,7 +96,7 @@ fn optimize_links<S: TransmitMaps + ReflectMaps + Gradients>(
     budgets.validate()?;
     settings.validate()?;
     let m = check_links(links)?;
-    check_sdp_sizes(links, m, scheme)?;
+    check_sdp_sizes(links, m, scheme, settings.reduce_subspace)?;
     if scheme.is_passive() {
         let passive: Vec<S> = links
             .iter()
@@ -131,12 +131,13 @@ fn check_sdp_sizes<S: SensingModel>(
     links: &[S],
     m: usize,
     scheme: Scheme,
+    reduce_subspace: bool,
 ) -> Result<(), DesignError> {
     if matches!(
         scheme,
         Scheme::Proposed | Scheme::ProposedPolished | Scheme::TransmitOnly | Scheme::Passive
     ) {
-        check_transmit_size(m)?;
+        check_transmit_size(links, m, reduce_subspace)?;
     }
     if matches!(
         scheme,
@@ -149,12 +150,20 @@ fn check_sdp_sizes<S: SensingModel>(
     Ok(())
 }
 
-/// The transmit step's M×M variables within [`crate::MAX_SDP_DIM`].
-fn check_transmit_size(m: usize) -> Result<(), DesignError> {
-    if m > crate::MAX_SDP_DIM {
+/// The transmit step's variables within [`crate::MAX_SDP_DIM`]: M×M, or with `reduce_subspace` (the default) the
+/// row space of Ψ_l G_l, of dimension at most min(M, N_l) (`docs/model.md`; column generation solves even smaller
+/// subspaces of it). The error's value is that dimension.
+fn check_transmit_size<S: SensingModel>(
+    links: &[S],
+    m: usize,
+    reduce_subspace: bool,
+) -> Result<(), DesignError> {
+    let n_max = links.iter().map(|k| k.irs_elements()).max().unwrap_or(0);
+    let dim = if reduce_subspace { m.min(n_max) } else { m };
+    if dim > crate::MAX_SDP_DIM {
         return Err(DesignError::TooLarge {
             field: "bs_antennas".into(),
-            value: m,
+            value: dim,
             limit: crate::MAX_SDP_DIM,
             step: "transmit",
         });
@@ -805,7 +814,7 @@ pub fn optimal_transmit<S: TransmitMaps>(
     budgets.validate()?;
     settings.validate()?;
     let m = check_links(links)?;
-    check_transmit_size(m)?;
+    check_transmit_size(links, m, settings.reduce_subspace)?;
     if links.len() != psi.len() {
         return Err(DesignError::PsiCount {
             links: links.len(),

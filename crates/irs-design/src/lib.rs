@@ -53,10 +53,12 @@ pub use settings::{
     Settings,
 };
 
-/// Largest SDP matrix variable the designs build: BS antennas M for the transmit step (schemes
-/// `Proposed`, `TransmitOnly`, `Passive`), IRS elements N for the reflect step (`Proposed`,
-/// `ReflectiveOnly`, `Passive`). A d×d complex Hermitian variable is a 2d×2d real PSD cone, whose
-/// Nesterov–Todd block in Clarabel's KKT system is dense with (d(2d+1))² entries: 545 MB and about
+/// Largest SDP matrix variable the designs build: the transmit step's (schemes `Proposed`,
+/// `ProposedPolished`, `TransmitOnly`, `Passive`) is M×M, or min(M, N)×min(M, N) with the default subspace
+/// reduction; the reflect step's (`Proposed`, `ProposedPolished`, `ReflectiveOnly`, `Passive`) is N×N. The joint
+/// method builds no SDP of its own (its polish skips the transmit step above the cap).
+/// A d×d complex Hermitian variable is a 2d×2d real PSD cone, whose Nesterov–Todd block in Clarabel's KKT
+/// system is dense with (d(2d+1))² entries: 545 MB and about
 /// 2e11 flops per factorisation at d = 64 (minutes per interior-point iteration on a laptop),
 /// 8.7 GB and 16× the time at d = 128. The paper uses M = 16 and N = 16.
 pub const MAX_SDP_DIM: usize = 64;

@@ -267,17 +267,28 @@ fn budgets_outside_their_documented_range_name_the_field_not_a_singular_fim() {
 
 #[test]
 fn sdp_sizes_above_the_cap_are_refused_before_any_allocation() {
-    // M = 100 > MAX_SDP_DIM: the transmit step's SDP is refused; N = 9×9 = 81 likewise for the
-    // reflect step. Both channels themselves are valid (irs-channel allows them).
+    // M = 100 > MAX_SDP_DIM: without the subspace reduction the transmit step's 100×100 SDP is refused;
+    // with it (the default) the SDP lives in the row space of Ψ_l G_l, of dimension ≤ N = 4, and the run
+    // goes through. N = 9×9 = 81 is refused for the reflect step. Both channels themselves are valid
+    // (irs-channel allows them).
     let big_m = Scenario::with_array_sizes(100, 2);
     let r = Realization::new(&big_m, 1).unwrap();
-    for res in both(&r, &Budgets::of(&big_m), Scheme::Proposed) {
-        let e = res.expect_err("M above the cap");
+    let full = Settings {
+        max_outer_iters: 1,
+        reduce_subspace: false,
+        ..Settings::default()
+    };
+    for setup in Setup::ALL {
+        let e = optimize(setup, &r, &Budgets::of(&big_m), Scheme::Proposed, &full, 1)
+            .expect_err("M above the cap");
         assert!(
             matches!(&e, DesignError::TooLarge { field, value: 100, limit, step: "transmit" }
                 if field == "bs_antennas" && *limit == irs_design::MAX_SDP_DIM),
             "{e:?}"
         );
+    }
+    for res in both(&r, &Budgets::of(&big_m), Scheme::Proposed) {
+        assert!(res.expect("reduced transmit SDP of dimension 4").is_finite());
     }
     let big_n = Scenario::with_array_sizes(4, 9);
     let r = Realization::new(&big_n, 1).unwrap();
