@@ -288,7 +288,9 @@ fn sdp_sizes_above_the_cap_are_refused_before_any_allocation() {
         );
     }
     for res in both(&r, &Budgets::of(&big_m), Scheme::Proposed) {
-        assert!(res.expect("reduced transmit SDP of dimension 4").is_finite());
+        assert!(res
+            .expect("reduced transmit SDP of dimension 4")
+            .is_finite());
     }
     let big_n = Scenario::with_array_sizes(4, 9);
     let r = Realization::new(&big_n, 1).unwrap();
