@@ -471,7 +471,10 @@ impl Gradients for SensingAtBs {
         // ∂/∂s terms: 2ψ·(|β|²‖b‖² + 2σ_r²|β|² s).
         let ds = b2 * bb + 2.0 * sr * b2 * s;
         // ‖b‖² in ψ: g_n = 2 ā_n conj((GV b̄)_n); in V: 2 ū bᵀ with u = Gᵀ(ψ∘a).
-        let u = u_vectors(g, &[at.a.clone(), at.a.clone(), at.a.clone()], psi);
+        // u = Gᵀ(ψ∘a): only u₀ is needed here, not the derivative vectors of `u_vectors`.
+        let u: Vec<C64> = (0..g.ncols())
+            .map(|j| (0..g.nrows()).map(|i| g[(i, j)] * pa[i]).sum())
+            .collect();
         for i in 0..psi.len() {
             let mut gvb = ZERO;
             for j in 0..b.len() {
@@ -481,7 +484,7 @@ impl Gradients for SensingAtBs {
         }
         for j in 0..v.ncols() {
             for i in 0..v.nrows() {
-                out.grad_v[(i, j)] += u[0][i].conj() * b[j] * (2.0 * b2 * s);
+                out.grad_v[(i, j)] += u[i].conj() * b[j] * (2.0 * b2 * s);
             }
         }
         Ok(out)
