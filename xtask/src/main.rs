@@ -59,12 +59,19 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 };
             }
-            // One line: clap's first line (the error itself), without usage and tips.
+            // One line: clap's first paragraph (the error itself, with the list of missing arguments when
+            // there is one), without usage and tips.
             let rendered = e.render().to_string();
-            let first = rendered
+            let first: Vec<&str> = rendered
                 .lines()
-                .next()
-                .unwrap_or("error: invalid arguments");
+                .take_while(|l| !l.trim().is_empty())
+                .map(str::trim)
+                .collect();
+            let first = if first.is_empty() {
+                "error: invalid arguments".to_string()
+            } else {
+                first.join(" ")
+            };
             eprintln!("{first} (see `cargo xtask --help`)");
             return ExitCode::from(2);
         }
@@ -86,9 +93,16 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {}", format!("{e:#}").replace('\n', " "));
-            ExitCode::FAILURE
-        }
+        // The list of missing jobs of `--merge` keeps one job per line; every other error is one line.
+        Err(e) => match e.downcast_ref::<irs_sweep::SweepError>() {
+            Some(missing @ irs_sweep::SweepError::MissingJobs { .. }) => {
+                eprintln!("error: {missing}");
+                ExitCode::FAILURE
+            }
+            _ => {
+                eprintln!("error: {}", format!("{e:#}").replace('\n', " "));
+                ExitCode::FAILURE
+            }
+        },
     }
 }

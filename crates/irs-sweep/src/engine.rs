@@ -1,8 +1,8 @@
 //! The sweep engine: seeds, the resumable per-point cache, and parallel evaluation of figure points.
 //!
 //! Determinism: every value depends only on (scenario, settings, point inputs, realization index,
-//! base seed). Tasks run on a rayon pool of `--jobs` threads and are collected in index order, so
-//! the thread count can change wall times and nothing else.
+//! base seed). Jobs (one per point and realization, [`Job`]) run on a rayon pool of `--jobs` threads and are
+//! collected in index order, so the thread count can change wall times and nothing else.
 //!
 //! Seeds (common random numbers): realization k of every point of every figure uses the same
 //! channel draw, `irs_channel::Realization::nth(scenario, base seed, k)`, and the same algorithm
@@ -13,12 +13,15 @@
 //!
 //! Cache: `<out>/cache/<key>.json`, one file per (point, realization), where `key` is the SHA-256
 //! of the canonical JSON of everything the value depends on (`KeyMaterial`). A run finds a task's
-//! file, checks that its recorded inputs equal the task's, and reuses it unless `--force`.
+//! file, checks that its recorded inputs equal the job's, and reuses it unless `--force`. Files are written
+//! atomically, so several processes (the shards of `crate::shard`) can share one cache directory.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::Instant;
 
 use crate::SweepError;
@@ -28,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::spec::{FigureSpec, PointInputs};
+use crate::spec::{FigureId, FigureSpec, PointInputs};
 use crate::stats::Stats;
 use irs_design::{Scheme, Setup};
 
@@ -285,6 +288,9 @@ pub struct EngineOptions {
     pub cache_dir: PathBuf,
     /// Show a progress bar (only drawn when stderr is a terminal).
     pub progress: bool,
+    /// More cache directories to read (never written): records found there are copied into `cache_dir`
+    /// (`cargo xtask reproduce --merge --cache-from DIR`).
+    pub extra_cache_dirs: Vec<PathBuf>,
 }
 
 /// Runs figures' points through a `PointEvaluator`, with caching and a thread pool.
@@ -309,13 +315,54 @@ impl std::fmt::Debug for Engine<'_> {
     }
 }
 
-struct Task {
-    key: String,
+/// One (point, realization) evaluation: the unit of caching and of sharding (`crate::shard`).
+///
+/// A sweep's jobs are listed by [`Engine::jobs`] in a fixed order — figures as given, then curves in legend
+/// order, sweep values in increasing order, realizations 0..K — with a job shared by two figures listed once,
+/// at its first occurrence. `index` is its position in that list.
+#[derive(Clone, Debug)]
+pub struct Job {
+    /// Position in the sweep's job list (0-based).
+    pub index: usize,
+    /// Cache key (file `cache/<key>.json`).
+    pub key: String,
+    /// The first figure that needs it.
+    pub figure: FigureId,
+    /// That figure's curve key.
+    pub curve: String,
+    /// The swept value.
+    pub x: f64,
+    /// Realization index k.
+    pub realization: usize,
     material: KeyMaterial,
 }
 
+impl Job {
+    /// `fig3 proposed_amax8 x=10 k=2` — how a job is named in messages.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} {} x={} k={}",
+            self.figure.stem(),
+            self.curve,
+            self.x,
+            self.realization
+        )
+    }
+}
+
+/// What [`Engine::ensure`] did with a list of jobs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Ensured {
+    /// Jobs found in a cache directory (or earlier in this run).
+    pub cached: usize,
+    /// Jobs evaluated now.
+    pub computed: usize,
+    /// Indices of jobs neither cached nor computed (only when computing is off).
+    pub missing: Vec<usize>,
+}
+
 impl<'e> Engine<'e> {
-    /// An engine over `evaluator`; creates the cache directory and the thread pool.
+    /// An engine over `evaluator` with its thread pool (the cache directory is created when first written).
     pub fn new(evaluator: &'e dyn PointEvaluator, opts: EngineOptions) -> Result<Self, SweepError> {
         if opts.jobs == 0 {
             return Err(SweepError::Options("--jobs must be at least 1".into()));
@@ -325,10 +372,6 @@ impl<'e> Engine<'e> {
                 "--realizations must be at least 1".into(),
             ));
         }
-        std::fs::create_dir_all(&opts.cache_dir).map_err(|source| SweepError::Write {
-            path: opts.cache_dir.clone(),
-            source,
-        })?;
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(opts.jobs)
             .build()?;
@@ -389,45 +432,58 @@ impl<'e> Engine<'e> {
         self.opts.cache_dir.join(format!("{key}.design.json"))
     }
 
-    /// A valid cache record for `task`, if one is on disk and `--force` is off.
-    fn load_cached(&self, task: &Task) -> Option<CacheRecord> {
+    /// A valid cache record for `job`, if one is on disk and `--force` is off: first in the cache directory,
+    /// then in the extra ones (a record found there is copied, with its design file, into the cache directory).
+    fn load_cached(&self, job: &Job) -> Result<Option<CacheRecord>, SweepError> {
         if self.opts.force {
-            return None;
+            return Ok(None);
         }
-        let text = std::fs::read_to_string(self.cache_path(&task.key)).ok()?;
-        let rec: CacheRecord = serde_json::from_str(&text).ok()?;
-        // A record whose inputs differ (a hash collision or a hand-edited file) is not trusted.
-        (rec.key == task.key && rec.material == task.material).then_some(rec)
+        let file = format!("{}.json", job.key);
+        if let Some(rec) = read_record(&self.opts.cache_dir.join(&file), job) {
+            return Ok(Some(rec));
+        }
+        for dir in &self.opts.extra_cache_dirs {
+            let Some(rec) = read_record(&dir.join(&file), job) else {
+                continue;
+            };
+            let design = format!("{}.design.json", job.key);
+            if let Ok(text) = std::fs::read_to_string(dir.join(&design)) {
+                write_atomically(&self.design_path(&job.key), &text)?;
+            }
+            write_atomically(&self.cache_path(&job.key), &record_json(&rec)?)?;
+            return Ok(Some(rec));
+        }
+        Ok(None)
     }
 
     /// Write `<cache>/<key>.design.json` (compact JSON: these files are read by programs).
-    fn write_design(&self, task: &Task, record: &Value) -> Result<(), SweepError> {
+    fn write_design(&self, job: &Job, record: &Value) -> Result<(), SweepError> {
         let text = serde_json::to_string(&DesignFile {
             schema: DESIGN_FILE_SCHEMA,
-            cache_key: &task.key,
-            inputs: &task.material.inputs,
-            seeds: task.material.seeds,
+            cache_key: &job.key,
+            inputs: &job.material.inputs,
+            seeds: job.material.seeds,
             record,
         })
         .map_err(|source| SweepError::Json {
             what: "a design file",
             source,
         })?;
-        write_atomically(&self.design_path(&task.key), &text)
+        write_atomically(&self.design_path(&job.key), &text)
     }
 
-    /// Evaluate a task; a panic in the evaluator becomes a failed outcome that is not cached.
-    fn compute(&self, task: &Task) -> Result<(CacheRecord, bool), SweepError> {
+    /// Evaluate a job; a panic in the evaluator becomes a failed outcome that is not cached.
+    fn compute(&self, job: &Job) -> Result<(CacheRecord, bool), SweepError> {
         let start = Instant::now();
         let result = catch_unwind(AssertUnwindSafe(|| {
             self.evaluator
-                .evaluate(&task.material.inputs, task.material.seeds)
+                .evaluate(&job.material.inputs, job.material.seeds)
         }));
         let wall_time_s = start.elapsed().as_secs_f64();
         let (outcome, cacheable) = match result {
             Ok(Ok(mut e)) if e.max_crb_rad2.is_finite() && e.max_crb_rad2 > 0.0 => {
                 if let Some(record) = e.design.take() {
-                    self.write_design(task, &record)?;
+                    self.write_design(job, &record)?;
                 }
                 (Outcome::Ok(e), true)
             }
@@ -449,109 +505,161 @@ impl<'e> Engine<'e> {
             }
         };
         let rec = CacheRecord {
-            key: task.key.clone(),
-            material: task.material.clone(),
+            key: job.key.clone(),
+            material: job.material.clone(),
             outcome,
             wall_time_s,
         };
         if cacheable {
-            let text = serde_json::to_string_pretty(&rec).map_err(|source| SweepError::Json {
-                what: "a cache record",
-                source,
-            })?;
-            write_atomically(&self.cache_path(&task.key), &text)?;
+            // The design file is written first: a cache record on disk implies its design file.
+            write_atomically(&self.cache_path(&job.key), &record_json(&rec)?)?;
         }
         Ok((rec, false))
     }
 
-    fn progress_bar(&self, len: usize, prefix: String) -> ProgressBar {
-        let bar = ProgressBar::new(len as u64);
-        if !self.opts.progress || !std::io::stderr().is_terminal() {
-            bar.set_draw_target(ProgressDrawTarget::hidden());
-            return bar;
+    /// The jobs of one figure in its order (curves, sweep values, realizations), shared ones included.
+    fn figure_jobs(&self, spec: &FigureSpec) -> Result<Vec<Job>, SweepError> {
+        let mut jobs =
+            Vec::with_capacity(spec.curves.len() * spec.xs.len() * self.opts.realizations);
+        for c in &spec.curves {
+            for &x in &spec.xs {
+                let inputs = c.base.with_x(spec.axis, x);
+                for k in 0..self.opts.realizations {
+                    let material =
+                        self.material(&inputs, realization_seeds(self.opts.base_seed, k));
+                    jobs.push(Job {
+                        index: 0,
+                        key: cache_key(&material)?,
+                        figure: spec.id,
+                        curve: c.key.clone(),
+                        x,
+                        realization: k,
+                        material,
+                    });
+                }
+            }
         }
-        bar.set_draw_target(ProgressDrawTarget::stderr());
-        if let Ok(style) = ProgressStyle::with_template(
-            "{prefix:>5} [{elapsed_precise}] {wide_bar} {pos}/{len} points (ETA {eta})",
-        ) {
-            bar.set_style(style);
+        Ok(jobs)
+    }
+
+    /// Every job of `specs`, in the fixed order of [`Job`], each (point, realization) once.
+    pub fn jobs(&self, specs: &[FigureSpec]) -> Result<Vec<Job>, SweepError> {
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut jobs = Vec::new();
+        for spec in specs {
+            for mut job in self.figure_jobs(spec)? {
+                if seen.insert(job.key.clone()) {
+                    job.index = jobs.len();
+                    jobs.push(job);
+                }
+            }
         }
-        bar.set_prefix(prefix);
-        bar
+        Ok(jobs)
+    }
+
+    /// Make every job of `jobs` known to this run: taken from the cache directories, else evaluated in parallel
+    /// when `compute` is on, else reported missing. `label` prefixes the progress output.
+    pub fn ensure(
+        &mut self,
+        jobs: &[Job],
+        compute: bool,
+        label: &str,
+    ) -> Result<Ensured, SweepError> {
+        // Only a run that may write creates the cache directory (`--plan` leaves no trace).
+        if compute || !self.opts.extra_cache_dirs.is_empty() {
+            std::fs::create_dir_all(&self.opts.cache_dir).map_err(|source| SweepError::Write {
+                path: self.opts.cache_dir.clone(),
+                source,
+            })?;
+        }
+        let mut report = Ensured::default();
+        let mut pending: Vec<&Job> = Vec::new();
+        let mut pending_keys: HashSet<&str> = HashSet::new();
+        for job in jobs {
+            if self.memo.contains_key(&job.key) || pending_keys.contains(job.key.as_str()) {
+                continue;
+            }
+            if let Some(rec) = self.load_cached(job)? {
+                self.memo.insert(job.key.clone(), (rec, true));
+                report.cached += 1;
+            } else if compute {
+                pending_keys.insert(&job.key);
+                pending.push(job);
+            } else {
+                report.missing.push(job.index);
+            }
+        }
+        if pending.is_empty() {
+            return Ok(report);
+        }
+        let progress = Progress::new(self.opts.progress, pending.len(), label);
+        let this: &Engine<'e> = self;
+        let results: Vec<Result<(CacheRecord, bool), SweepError>> = this.pool.install(|| {
+            pending
+                .par_iter()
+                .map(|job| {
+                    let r = this.compute(job);
+                    progress.inc();
+                    r
+                })
+                .collect()
+        });
+        progress.finish();
+        self.evaluations += pending.len();
+        report.computed = pending.len();
+        for (job, r) in pending.iter().zip(results) {
+            let rec = r?;
+            self.memo.insert(job.key.clone(), rec);
+        }
+        Ok(report)
+    }
+
+    /// The outcome of job `key` if this run has loaded or computed it.
+    pub fn outcome(&self, key: &str) -> Option<&Outcome> {
+        self.memo.get(key).map(|(rec, _)| &rec.outcome)
     }
 
     /// Compute (or load) every point of `spec` and summarise it.
     pub fn run_figure(&mut self, spec: &FigureSpec) -> Result<FigureData, SweepError> {
         let start = Instant::now();
+        let jobs = self.figure_jobs(spec)?;
+        self.ensure(&jobs, true, &spec.id.stem())?;
+        self.assemble(spec, &jobs, start)
+    }
+
+    /// Summarise `spec` from jobs already loaded by [`Engine::ensure`] (no evaluation); an error names the
+    /// first job that is not.
+    pub fn assemble_figure(&mut self, spec: &FigureSpec) -> Result<FigureData, SweepError> {
+        let start = Instant::now();
+        let jobs = self.figure_jobs(spec)?;
+        self.assemble(spec, &jobs, start)
+    }
+
+    fn assemble(
+        &self,
+        spec: &FigureSpec,
+        jobs: &[Job],
+        start: Instant,
+    ) -> Result<FigureData, SweepError> {
         let k_count = self.opts.realizations;
-        let seeds: Vec<RealizationSeeds> = (0..k_count)
-            .map(|k| realization_seeds(self.opts.base_seed, k))
-            .collect();
-
-        // Keys of every (curve, x, realization), and the unique tasks not yet known.
-        let mut grid: Vec<Vec<Vec<String>>> = Vec::with_capacity(spec.curves.len());
-        let mut pending: Vec<Task> = Vec::new();
-        let mut pending_keys: HashMap<String, ()> = HashMap::new();
-        for c in &spec.curves {
-            let mut rows = Vec::with_capacity(spec.xs.len());
-            for &x in &spec.xs {
-                let inputs = c.base.with_x(spec.axis, x);
-                let mut keys = Vec::with_capacity(k_count);
-                for s in &seeds {
-                    let material = self.material(&inputs, *s);
-                    let key = cache_key(&material)?;
-                    if !self.memo.contains_key(&key) && !pending_keys.contains_key(&key) {
-                        let task = Task {
-                            key: key.clone(),
-                            material,
-                        };
-                        if let Some(rec) = self.load_cached(&task) {
-                            self.memo.insert(key.clone(), (rec, true));
-                        } else {
-                            pending_keys.insert(key.clone(), ());
-                            pending.push(task);
-                        }
-                    }
-                    keys.push(key);
-                }
-                rows.push(keys);
-            }
-            grid.push(rows);
-        }
-
-        let bar = self.progress_bar(pending.len(), spec.id.stem());
-        let this: &Engine<'e> = self;
-        let results: Vec<Result<(CacheRecord, bool), SweepError>> = this.pool.install(|| {
-            pending
-                .par_iter()
-                .map(|t| {
-                    let r = this.compute(t);
-                    bar.inc(1);
-                    r
-                })
-                .collect()
-        });
-        bar.finish_and_clear();
-        self.evaluations += pending.len();
-        for (task, r) in pending.iter().zip(results) {
-            let rec = r?;
-            self.memo.insert(task.key.clone(), rec);
-        }
-
+        let mut jobs = jobs.iter();
         let mut curves = Vec::with_capacity(spec.curves.len());
-        for (c, rows) in spec.curves.iter().zip(&grid) {
+        for c in &spec.curves {
             let mut points = Vec::with_capacity(spec.xs.len());
-            for (&x, keys) in spec.xs.iter().zip(rows) {
-                let mut realizations = Vec::with_capacity(keys.len());
-                for key in keys {
-                    // Every key of the grid was found in the memo, loaded from the cache or computed above.
-                    let (rec, cached) = self
-                        .memo
-                        .get(key)
-                        .expect("every key of the grid is in the memo");
+            for &x in &spec.xs {
+                let mut realizations = Vec::with_capacity(k_count);
+                for job in jobs.by_ref().take(k_count) {
+                    let (rec, cached) =
+                        self.memo
+                            .get(&job.key)
+                            .ok_or_else(|| SweepError::MissingJobs {
+                                missing: 1,
+                                total: 1,
+                                list: job.describe(),
+                            })?;
                     realizations.push(RealizationRecord {
                         seeds: rec.material.seeds,
-                        cache_key: key.clone(),
+                        cache_key: job.key.clone(),
                         outcome: rec.outcome.clone(),
                         wall_time_s: rec.wall_time_s,
                         cached: *cached,
@@ -582,10 +690,125 @@ impl<'e> Engine<'e> {
     }
 }
 
+/// A cache file's record if it parses and belongs to `job` (a record whose inputs differ — a hash collision or
+/// a hand-edited file — is not trusted).
+fn read_record(path: &Path, job: &Job) -> Option<CacheRecord> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let rec: CacheRecord = serde_json::from_str(&text).ok()?;
+    (rec.key == job.key && rec.material == job.material).then_some(rec)
+}
+
+fn record_json(rec: &CacheRecord) -> Result<String, SweepError> {
+    serde_json::to_string_pretty(rec).map_err(|source| SweepError::Json {
+        what: "a cache record",
+        source,
+    })
+}
+
+/// Progress of a batch of evaluations on stderr: a bar on a terminal; off a terminal (a batch job's log) a
+/// line at most every `LOG_INTERVAL_S` seconds and at the end.
+struct Progress {
+    bar: Option<ProgressBar>,
+    log: Option<Mutex<LogState>>,
+}
+
+struct LogState {
+    label: String,
+    total: usize,
+    done: usize,
+    start: Instant,
+    last: Instant,
+}
+
+/// Seconds between two progress lines off a terminal.
+const LOG_INTERVAL_S: f64 = 30.0;
+
+impl Progress {
+    fn new(enabled: bool, total: usize, label: &str) -> Progress {
+        if !enabled {
+            return Progress {
+                bar: None,
+                log: None,
+            };
+        }
+        if std::io::stderr().is_terminal() {
+            let bar = ProgressBar::new(total as u64);
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+            if let Ok(style) = ProgressStyle::with_template(
+                "{prefix:>5} [{elapsed_precise}] {wide_bar} {pos}/{len} jobs (ETA {eta})",
+            ) {
+                bar.set_style(style);
+            }
+            bar.set_prefix(label.to_string());
+            return Progress {
+                bar: Some(bar),
+                log: None,
+            };
+        }
+        let now = Instant::now();
+        Progress {
+            bar: None,
+            log: Some(Mutex::new(LogState {
+                label: label.to_string(),
+                total,
+                done: 0,
+                start: now,
+                last: now,
+            })),
+        }
+    }
+
+    fn inc(&self) {
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+        if let Some(log) = &self.log {
+            // A poisoned lock only loses progress lines.
+            if let Ok(mut s) = log.lock() {
+                s.done += 1;
+                let now = Instant::now();
+                if now.duration_since(s.last).as_secs_f64() >= LOG_INTERVAL_S || s.done == s.total {
+                    s.last = now;
+                    eprintln!(
+                        "{}: {}/{} jobs evaluated, {:.0} s",
+                        s.label,
+                        s.done,
+                        s.total,
+                        now.duration_since(s.start).as_secs_f64()
+                    );
+                }
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 /// Write `text` to `path` through a temporary file and a rename, so an interrupted run never
 /// leaves a truncated cache file behind.
+///
+/// Several processes (shards on several machines) may write into one directory: the temporary name is unique
+/// per host process, thread and call, starts with a dot and ends in `.tmp`, so no reader takes it for a
+/// record; the rename is atomic on POSIX file systems (including NFS for a rename within one directory).
 pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<(), SweepError> {
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let tmp = path.with_file_name(format!(
+        ".{name}.{}-{}-{nanos}-{}.tmp",
+        host_tag(),
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
     std::fs::write(&tmp, text).map_err(|source| SweepError::Write {
         path: tmp.clone(),
         source,
@@ -595,6 +818,22 @@ pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<(), SweepError
         source,
     })?;
     Ok(())
+}
+
+/// A short name of this machine for temporary file names (`HOSTNAME`, else /etc/hostname, else "host").
+fn host_tag() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| {
+            h.trim()
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .take(32)
+                .collect::<String>()
+        })
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "host".to_string())
 }
 
 #[cfg(test)]

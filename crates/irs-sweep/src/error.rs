@@ -77,6 +77,24 @@ pub enum SweepError {
         /// The plotting library's message.
         message: String,
     },
+    /// `--merge` found jobs in no cache directory: nothing is written, the list says which to (re)run.
+    #[error("{missing} of {total} jobs are in no cache directory (run their shards, then merge again):\n{list}")]
+    MissingJobs {
+        /// Number of missing jobs.
+        missing: usize,
+        /// Number of jobs of the sweep.
+        total: usize,
+        /// One line per missing job: index, shard, figure, curve, x, realization, key.
+        list: String,
+    },
+    /// A timing reference for `--plan` cannot be read.
+    #[error("cannot read the timing reference {}: {message}", path.display())]
+    Timings {
+        /// The file or directory.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
     /// The worker thread pool could not be built.
     #[error("building the worker thread pool: {0}")]
     ThreadPool(#[from] rayon::ThreadPoolBuildError),

@@ -24,6 +24,8 @@ pub struct FakeEvaluator {
     pub panic_reflective_at_bs_power_w: Option<f64>,
     /// Make transmit-only better than proposed (to see claim 1 fail).
     pub invert_transmit_only: bool,
+    /// Sleep this long in every evaluation (to kill a shard while it works).
+    pub delay_ms: u64,
 }
 
 impl PointEvaluator for FakeEvaluator {
@@ -38,6 +40,9 @@ impl PointEvaluator for FakeEvaluator {
     }
     fn evaluate(&self, p: &PointInputs, seeds: RealizationSeeds) -> Result<Evaluation, String> {
         self.calls.fetch_add(1, Ordering::SeqCst);
+        if self.delay_ms > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(self.delay_ms));
+        }
         if p.method == Scheme::Passive && Some(p.bs_power_w) == self.fail_passive_at_bs_power_w {
             return Err("synthetic failure".to_string());
         }

@@ -5,6 +5,8 @@
 //!   content-addressed per-point cache, parallel evaluation), [`evaluator`] (one point = one run of
 //!   `irs_design::optimize` for the point's set-up and scheme), [`stats`], [`claims`] (Section V's claims as
 //!   quantitative checks), [`output`] (tidy CSV, JSON with provenance) and [`plot`] (SVG);
+//! - [`shard`]: the fixed partition of a sweep's jobs over processes (`--shard k/n`), shard manifests and
+//!   `--plan`'s cost estimate;
 //! - [`compare`]: the paper's method vs the joint method on the same instances (`cargo xtask compare`);
 //! - [`single`]: one optimizer run with its time breakdown (`cargo xtask run`);
 //! - [`tightness`]: the estimator RMSE-vs-CRB study of `irs-estimate` with optimized designs, its outputs and
@@ -26,6 +28,7 @@ mod plot;
 pub mod reproduce;
 mod scenario_input;
 mod seed_json;
+pub mod shard;
 pub mod single;
 pub mod spec;
 pub mod stats;

@@ -3,7 +3,13 @@
 //!
 //! Layout of the output directory (default `results/`):
 //! `figN.csv` (tidy statistics), `figN.json` (provenance and every realization), `figN.svg`,
-//! `summary.md` (plots and the claims table), `cache/<key>.json` (one file per point and realization).
+//! `summary.md` (plots and the claims table), `cache/<key>.json` (one file per point and realization),
+//! `shards/shard-<k>-of-<n>.json` (what each shard of a sharded run did).
+//!
+//! Three ways to fill the cache: [`run`] computes everything it needs and writes the figures; [`run_shard`]
+//! computes one shard of the jobs and writes nothing else (`--shard k/n`, `crate::shard`); [`run`] with
+//! `merge` computes nothing, takes every job from the cache directories and writes the figures, or lists the
+//! missing jobs and writes nothing. [`plan`] estimates the cost of each shard.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -12,10 +18,15 @@ use std::path::{Path, PathBuf};
 use crate::claims::{
     check_claims, claims_markdown, quick_asserted, ClaimCheck, Verdict, QUICK_ASSERTED,
 };
-use crate::engine::{realization_seeds, Engine, EngineOptions, FigureData, PointEvaluator};
+use crate::engine::{
+    realization_seeds, Engine, EngineOptions, FigureData, Outcome, PointEvaluator,
+};
 use crate::output::{git_state, write_figure_tables, Provenance};
 use crate::plot;
-use crate::spec::{figure_spec, FigureId, DEFAULT_REALIZATIONS, QUICK_REALIZATIONS};
+use crate::shard::{
+    manifest_shard_count, missing_list, Plan, Shard, ShardManifest, Timings, MANIFEST_SCHEMA,
+};
+use crate::spec::{figure_spec, FigureId, FigureSpec, DEFAULT_REALIZATIONS, QUICK_REALIZATIONS};
 use crate::{load_scenario, prepare_output_dir, ScenarioInput, SweepError};
 
 /// The options of a reproduction (`cargo xtask reproduce`'s flags).
@@ -37,6 +48,11 @@ pub struct ReproduceOptions {
     pub out: PathBuf,
     /// Recompute points already in the output directory's cache.
     pub force: bool,
+    /// Compute nothing: take every job from the cache directories (`<out>/cache` and `cache_from`), or list
+    /// the missing ones and fail.
+    pub merge: bool,
+    /// More cache directories to read (the shards' own, when they did not share `<out>/cache`).
+    pub cache_from: Vec<PathBuf>,
 }
 
 /// What a reproduce run produced.
@@ -72,10 +88,44 @@ fn resolve(args: &ReproduceOptions) -> (usize, usize) {
     (k, jobs)
 }
 
+/// The evaluator, K and the thread count of a run, after the scenario is read and validated.
+fn prepare<F>(
+    args: &ReproduceOptions,
+    make_evaluator: F,
+) -> Result<(crate::ScenarioInput, Box<dyn PointEvaluator>, usize, usize), SweepError>
+where
+    F: FnOnce(&crate::ScenarioInput) -> Result<Box<dyn PointEvaluator>, SweepError>,
+{
+    let scenario = load_scenario(args.scenario.as_deref())?;
+    let evaluator = make_evaluator(&scenario)?;
+    let (k, jobs) = resolve(args);
+    Ok((scenario, evaluator, k, jobs))
+}
+
+fn engine_options(args: &ReproduceOptions, k: usize, jobs: usize) -> EngineOptions {
+    EngineOptions {
+        base_seed: args.seed,
+        realizations: k,
+        jobs,
+        force: args.force,
+        cache_dir: args.out.join("cache"),
+        progress: true,
+        extra_cache_dirs: args.cache_from.clone(),
+    }
+}
+
+fn specs(args: &ReproduceOptions) -> Vec<FigureSpec> {
+    args.figures
+        .iter()
+        .map(|&id| figure_spec(id, args.quick))
+        .collect()
+}
+
 /// Run the sweep with `make_evaluator`, write every output, check the claims.
 ///
 /// `make_evaluator` receives the parsed and validated scenario and builds the evaluator; its error aborts the
-/// run before anything is computed.
+/// run before anything is computed. With `args.merge` nothing is evaluated: every job must be in a cache
+/// directory, else [`SweepError::MissingJobs`] lists the missing ones and nothing is written.
 pub fn run<F>(
     args: &ReproduceOptions,
     command: Vec<String>,
@@ -85,21 +135,20 @@ where
     F: FnOnce(&ScenarioInput) -> Result<Box<dyn PointEvaluator>, SweepError>,
 {
     prepare_output_dir(&args.out)?;
-    let scenario = load_scenario(args.scenario.as_deref())?;
-    let evaluator = make_evaluator(&scenario)?;
-    let (k, jobs) = resolve(args);
-
-    let mut engine = Engine::new(
-        evaluator.as_ref(),
-        EngineOptions {
-            base_seed: args.seed,
-            realizations: k,
-            jobs,
-            force: args.force,
-            cache_dir: args.out.join("cache"),
-            progress: true,
-        },
-    )?;
+    let (scenario, evaluator, k, jobs) = prepare(args, make_evaluator)?;
+    let mut engine = Engine::new(evaluator.as_ref(), engine_options(args, k, jobs))?;
+    let specs = specs(args);
+    if args.merge {
+        let all = engine.jobs(&specs)?;
+        let ensured = engine.ensure(&all, false, "merge")?;
+        if !ensured.missing.is_empty() {
+            return Err(SweepError::MissingJobs {
+                missing: ensured.missing.len(),
+                total: all.len(),
+                list: missing_list(&all, &ensured.missing, manifest_shard_count(&args.out)),
+            });
+        }
+    }
     let (git_commit, git_dirty) = git_state(Path::new("."));
     let provenance = Provenance {
         command,
@@ -118,10 +167,14 @@ where
     };
 
     let mut figures = BTreeMap::new();
-    for &id in &args.figures {
-        let spec = figure_spec(id, args.quick);
+    for spec in &specs {
+        let id = spec.id;
         let before = engine.evaluations();
-        let fig = engine.run_figure(&spec)?;
+        let fig = if args.merge {
+            engine.assemble_figure(spec)?
+        } else {
+            engine.run_figure(spec)?
+        };
         write_figure_tables(&args.out, &fig, &provenance)?;
         let svg = args.out.join(format!("{}.svg", id.stem()));
         plot::write_figure_svg(&fig, &svg)?;
@@ -165,6 +218,106 @@ where
         evaluations: engine.evaluations(),
         summary_path,
     })
+}
+
+/// Compute shard `shard` of the sweep's jobs into `<out>/cache` (jobs already there are not recomputed) and
+/// write its manifest `<out>/shards/shard-<k>-of-<n>.json`; no figure is written (`--merge` does that).
+pub fn run_shard<F>(
+    args: &ReproduceOptions,
+    shard: Shard,
+    command: Vec<String>,
+    make_evaluator: F,
+) -> Result<ShardManifest, SweepError>
+where
+    F: FnOnce(&ScenarioInput) -> Result<Box<dyn PointEvaluator>, SweepError>,
+{
+    let start = std::time::Instant::now();
+    prepare_output_dir(&args.out)?;
+    let (_, evaluator, k, jobs) = prepare(args, make_evaluator)?;
+    let mut engine = Engine::new(evaluator.as_ref(), engine_options(args, k, jobs))?;
+    let all = engine.jobs(&specs(args))?;
+    let sweep_jobs = all.len();
+    let mine: Vec<_> = all.into_iter().filter(|j| shard.owns(j.index)).collect();
+    let ensured = engine.ensure(&mine, true, &format!("shard {}", shard.label()))?;
+    let failed = mine
+        .iter()
+        .filter(|j| matches!(engine.outcome(&j.key), Some(Outcome::Failed(_))))
+        .count();
+    let manifest = ShardManifest {
+        schema: MANIFEST_SCHEMA.to_string(),
+        shard,
+        sweep_jobs,
+        jobs: mine.len(),
+        cached: ensured.cached,
+        computed: ensured.computed,
+        failed,
+        wall_time_s: start.elapsed().as_secs_f64(),
+        code_version: engine.code_version().to_string(),
+        command,
+    };
+    let path = ShardManifest::path(&args.out, shard);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|source| SweepError::Write {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    }
+    let text = serde_json::to_string_pretty(&manifest).map_err(|source| SweepError::Json {
+        what: "a shard manifest",
+        source,
+    })?;
+    crate::engine::write_atomically(&path, &text)?;
+    Ok(manifest)
+}
+
+/// The reference for `--plan`'s per-job times when none is given: the output directory if a previous run
+/// wrote figures there, else the repository's `docs/figures` (the published full run).
+pub fn default_timings_dir(out: &Path) -> PathBuf {
+    if FigureId::ALL
+        .iter()
+        .any(|id| out.join(format!("{}.json", id.stem())).is_file())
+    {
+        return out.to_path_buf();
+    }
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/figures");
+    docs.canonicalize().unwrap_or(docs)
+}
+
+/// `--plan`: the sweep's jobs split into `shard_count` shards, how many are cached in `<out>/cache`, and the
+/// estimated CPU time of the rest from the measured times in `timings` (a reproduce output directory). Writes
+/// nothing and evaluates nothing.
+pub fn plan<F>(
+    args: &ReproduceOptions,
+    shard_count: usize,
+    timings: &Path,
+    make_evaluator: F,
+) -> Result<Plan, SweepError>
+where
+    F: FnOnce(&ScenarioInput) -> Result<Box<dyn PointEvaluator>, SweepError>,
+{
+    if shard_count == 0 || shard_count > crate::shard::MAX_SHARDS {
+        return Err(SweepError::Options(format!(
+            "--shards must be between 1 and {}, got {shard_count}",
+            crate::shard::MAX_SHARDS
+        )));
+    }
+    let timings = Timings::read(timings)?;
+    let (_, evaluator, k, jobs) = prepare(args, make_evaluator)?;
+    let mut engine = Engine::new(evaluator.as_ref(), engine_options(args, k, jobs))?;
+    let all = engine.jobs(&specs(args))?;
+    let missing = engine.ensure(&all, false, "plan")?.missing;
+    let mut cached = vec![true; all.len()];
+    for i in missing {
+        cached[i] = false;
+    }
+    Ok(Plan::new(
+        args.figures.clone(),
+        k,
+        &all,
+        &cached,
+        shard_count,
+        &timings,
+    ))
 }
 
 /// `summary.md`: run parameters, the plots, and the claims table.

@@ -50,6 +50,8 @@ fn args(out: &Path, figs: &[FigureId], quick: bool, jobs: u32) -> ReproduceOptio
         scenario: None,
         out: out.to_path_buf(),
         force: false,
+        merge: false,
+        cache_from: Vec::new(),
     }
 }
 
@@ -547,4 +549,316 @@ fn a_run_writes_the_design_of_every_computed_realization_next_to_its_cache_recor
     // The design stays out of the cache record and the figure JSON.
     let fig_json = std::fs::read_to_string(d.path().join("fig3.json")).unwrap();
     assert!(!fig_json.contains("\"r_s\""));
+}
+
+// ---- Sharding (`--shard k/n`, `--merge`): separate processes are this test binary re-run on one ignored test.
+
+/// Environment of a shard child: `k/n`, the output directory, the figures (numbers, comma-separated) and the
+/// evaluator's delay in ms.
+const CHILD_SHARD: &str = "IRS_SWEEP_TEST_CHILD_SHARD";
+const CHILD_OUT: &str = "IRS_SWEEP_TEST_CHILD_OUT";
+const CHILD_FIGS: &str = "IRS_SWEEP_TEST_CHILD_FIGS";
+const CHILD_DELAY_MS: &str = "IRS_SWEEP_TEST_CHILD_DELAY_MS";
+
+/// Not a test of its own: the body of a shard process spawned by the sharding tests (run with `--ignored
+/// --exact`); it computes the shard named by its environment with the synthetic evaluator.
+#[test]
+#[ignore = "entry point of the shard processes spawned by the sharding tests"]
+fn shard_child_process() {
+    let shard = crate::shard::Shard::parse(&std::env::var(CHILD_SHARD).expect("shard"))
+        .expect("valid shard");
+    let out = PathBuf::from(std::env::var(CHILD_OUT).expect("out"));
+    let figs = spec::parse_figures(&std::env::var(CHILD_FIGS).expect("figures")).expect("figures");
+    let delay_ms = std::env::var(CHILD_DELAY_MS)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let fake = leak(FakeEvaluator {
+        delay_ms,
+        ..FakeEvaluator::default()
+    });
+    crate::reproduce::run_shard(
+        &args(&out, &figs, true, 1),
+        shard,
+        vec!["test".into()],
+        |_| Ok(Box::new(Ref(fake))),
+    )
+    .expect("shard run");
+}
+
+fn spawn_shard(shard: &str, out: &Path, figs: &str, delay_ms: u64) -> std::process::Child {
+    std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "--ignored",
+            "--exact",
+            "reproduce_tests::shard_child_process",
+            "--test-threads",
+            "1",
+        ])
+        .env(CHILD_SHARD, shard)
+        .env(CHILD_OUT, out)
+        .env(CHILD_FIGS, figs)
+        .env(CHILD_DELAY_MS, delay_ms.to_string())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn a shard process")
+}
+
+fn merge_args(out: &Path, figs: &[FigureId]) -> ReproduceOptions {
+    ReproduceOptions {
+        merge: true,
+        ..args(out, figs, true, 1)
+    }
+}
+
+/// Cache records (`<key>.json`, not design files or temporaries) under `out/cache`.
+fn cache_records(out: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(out.join("cache"))
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    let name = p.file_name().unwrap_or_default().to_string_lossy();
+                    name.ends_with(".json")
+                        && !name.ends_with(".design.json")
+                        && !name.starts_with('.')
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn three_shards_in_three_processes_merged_equal_the_unsharded_run_bit_for_bit() {
+    let (whole, sharded) = (TempDir::new("unsharded"), TempDir::new("sharded"));
+    run_with(
+        &args(whole.path(), &FigureId::ALL, true, 2),
+        leak(FakeEvaluator::default()),
+    );
+    let children: Vec<_> = (0..3)
+        .map(|k| spawn_shard(&format!("{k}/3"), sharded.path(), "all", 0))
+        .collect();
+    for mut c in children {
+        assert!(
+            c.wait().expect("shard process").success(),
+            "a shard process failed"
+        );
+    }
+    for k in 0..3 {
+        let m = crate::shard::ShardManifest::path(
+            sharded.path(),
+            crate::shard::Shard { index: k, count: 3 },
+        );
+        assert!(m.is_file(), "no manifest {}", m.display());
+    }
+    let fake = leak(FakeEvaluator::default());
+    let merged = run_with(&merge_args(sharded.path(), &FigureId::ALL), fake);
+    assert_eq!(merged.evaluations, 0);
+    assert_eq!(
+        fake.calls.load(Ordering::SeqCst),
+        0,
+        "--merge evaluated something"
+    );
+    for id in FigureId::ALL {
+        let csv = |d: &TempDir| std::fs::read(d.path().join(format!("{}.csv", id.stem()))).unwrap();
+        assert_eq!(csv(&whole), csv(&sharded), "{id:?}: CSV bytes differ");
+        let js = |d: &TempDir| stable_json(&d.path().join(format!("{}.json", id.stem())));
+        assert_eq!(js(&whole), js(&sharded), "{id:?}: JSON values differ");
+    }
+}
+
+#[test]
+fn a_shard_killed_midway_and_rerun_computes_only_the_unfinished_jobs() {
+    let d = TempDir::new("killed");
+    let mut child = spawn_shard("0/1", d.path(), "3", 150);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while cache_records(d.path()).len() < 3 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the shard wrote nothing in 60 s"
+        );
+        assert!(
+            child.try_wait().expect("poll").is_none(),
+            "the shard ended before it was killed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().expect("kill the shard");
+    child.wait().expect("reap the shard");
+    let done = cache_records(d.path());
+    // Every record on disk is whole (atomic writes) and has its design file.
+    for rec in &done {
+        let text = std::fs::read_to_string(rec).unwrap();
+        serde_json::from_str::<Value>(&text).expect("a complete cache record");
+        assert!(
+            rec.with_extension("design.json").is_file(),
+            "{} has no design file",
+            rec.display()
+        );
+    }
+    let fake = leak(FakeEvaluator::default());
+    let a = args(d.path(), &[FigureId::Fig3], true, 1);
+    let m = crate::reproduce::run_shard(
+        &a,
+        crate::shard::Shard { index: 0, count: 1 },
+        vec![],
+        |_| Ok(Box::new(Ref(fake))),
+    )
+    .expect("rerun");
+    assert!(
+        done.len() < m.jobs,
+        "the shard finished before it was killed"
+    );
+    assert_eq!(m.cached, done.len());
+    assert_eq!(m.computed, m.jobs - done.len());
+    assert_eq!(fake.calls.load(Ordering::SeqCst), m.jobs - done.len());
+}
+
+#[test]
+fn a_merge_with_a_missing_shard_lists_exactly_its_jobs_and_writes_nothing() {
+    let d = TempDir::new("missing-shard");
+    let figs = [FigureId::Fig3, FigureId::Fig7];
+    let fake = leak(FakeEvaluator::default());
+    for k in [0, 2] {
+        crate::reproduce::run_shard(
+            &args(d.path(), &figs, true, 1),
+            crate::shard::Shard { index: k, count: 3 },
+            vec![],
+            |_| Ok(Box::new(Ref(fake))),
+        )
+        .expect("shard");
+    }
+    let err = run(&merge_args(d.path(), &figs), vec![], |_| {
+        Ok(Box::new(Ref(fake)))
+    })
+    .expect_err("a merge with shard 1/3 missing");
+    let crate::SweepError::MissingJobs {
+        missing,
+        total,
+        list,
+    } = &err
+    else {
+        panic!("expected MissingJobs, got {err}");
+    };
+    let listed: Vec<usize> = list
+        .lines()
+        .map(|l| {
+            l.trim()
+                .trim_start_matches('#')
+                .split(' ')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    let expected: Vec<usize> = (0..*total).filter(|i| i % 3 == 1).collect();
+    assert_eq!(listed, expected);
+    assert_eq!(*missing, expected.len());
+    assert!(list.lines().all(|l| l.contains("(shard 1/3)")), "{list}");
+    assert!(!d.path().join("fig3.csv").exists() && !d.path().join("summary.md").exists());
+    // With the missing shard computed, the merge succeeds without evaluating anything.
+    crate::reproduce::run_shard(
+        &args(d.path(), &figs, true, 1),
+        crate::shard::Shard { index: 1, count: 3 },
+        vec![],
+        |_| Ok(Box::new(Ref(fake))),
+    )
+    .expect("shard 1");
+    let calls = fake.calls.load(Ordering::SeqCst);
+    let merged = run_with(&merge_args(d.path(), &figs), fake);
+    assert_eq!(
+        (merged.evaluations, fake.calls.load(Ordering::SeqCst)),
+        (0, calls)
+    );
+}
+
+#[test]
+fn a_merge_reads_shards_from_several_cache_directories() {
+    let (a_dir, b_dir, out) = (
+        TempDir::new("cache-a"),
+        TempDir::new("cache-b"),
+        TempDir::new("merged"),
+    );
+    let figs = [FigureId::Fig4];
+    let fake = leak(FakeEvaluator::default());
+    for (k, dir) in [(0, &a_dir), (1, &b_dir)] {
+        crate::reproduce::run_shard(
+            &args(dir.path(), &figs, true, 1),
+            crate::shard::Shard { index: k, count: 2 },
+            vec![],
+            |_| Ok(Box::new(Ref(fake))),
+        )
+        .expect("shard");
+    }
+    let merged = run_with(
+        &ReproduceOptions {
+            cache_from: vec![a_dir.path().join("cache"), b_dir.path().join("cache")],
+            ..merge_args(out.path(), &figs)
+        },
+        fake,
+    );
+    assert_eq!(merged.evaluations, 0);
+    // The records were copied: the output directory alone now merges.
+    let again = run_with(&merge_args(out.path(), &figs), fake);
+    assert_eq!(again.evaluations, 0);
+    assert_eq!(
+        cache_records(out.path()).len(),
+        cache_records(a_dir.path()).len() + cache_records(b_dir.path()).len()
+    );
+}
+
+#[test]
+fn plan_counts_every_job_once_and_writes_nothing() {
+    let d = TempDir::new("plan");
+    let figs = FigureId::ALL;
+    let fake = leak(FakeEvaluator::default());
+    // A reference run to time from, in its own directory.
+    let reference = TempDir::new("plan-ref");
+    let full = run_with(&args(reference.path(), &figs, true, 1), fake);
+    let calls = fake.calls.load(Ordering::SeqCst);
+    let a = args(d.path(), &figs, true, 1);
+    let plan =
+        crate::reproduce::plan(&a, 4, reference.path(), |_| Ok(Box::new(Ref(fake)))).expect("plan");
+    assert_eq!(
+        plan.jobs, full.evaluations,
+        "jobs = the unsharded run's evaluations"
+    );
+    assert_eq!(plan.shards.iter().map(|s| s.jobs).sum::<usize>(), plan.jobs);
+    let sizes: Vec<usize> = plan.shards.iter().map(|s| s.jobs).collect();
+    assert!(
+        sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1,
+        "{sizes:?}"
+    );
+    assert!(plan
+        .shards
+        .iter()
+        .all(|s| s.unestimated == 0 && s.cached == 0 && s.cpu_s >= 0.0));
+    assert_eq!(
+        fake.calls.load(Ordering::SeqCst),
+        calls,
+        "--plan evaluated something"
+    );
+    assert!(!d.path().exists(), "--plan created the output directory");
+    // K = 20 has 10 times the jobs of the K = 2 of `args`.
+    let k20 = ReproduceOptions {
+        realizations: Some(20),
+        ..a.clone()
+    };
+    let plan20 = crate::reproduce::plan(&k20, 4, reference.path(), |_| Ok(Box::new(Ref(fake))))
+        .expect("plan");
+    assert_eq!(plan20.jobs, 10 * plan.jobs);
+    // Jobs already cached are counted as such.
+    let cached = crate::reproduce::plan(
+        &args(reference.path(), &figs, true, 1),
+        2,
+        reference.path(),
+        |_| Ok(Box::new(Ref(fake))),
+    )
+    .expect("plan");
+    assert_eq!(
+        cached.shards.iter().map(|s| s.cached).sum::<usize>(),
+        plan.jobs
+    );
+    assert_eq!(cached.total_cpu_s(), 0.0);
 }
