@@ -61,6 +61,7 @@ fn run(out: &std::path::Path, jobs: usize) -> (FigureData, usize) {
             force: false,
             cache_dir: out.join("cache"),
             progress: false,
+            extra_cache_dirs: Vec::new(),
         },
     )
     .expect("engine");

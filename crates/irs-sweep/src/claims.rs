@@ -89,6 +89,10 @@ pub struct ClaimCheck {
     pub verdict: Verdict,
     /// The numbers behind the verdict.
     pub numbers: String,
+    /// How many realizations support the verdict: the same check on realization k's values alone (every
+    /// curve's point replaced by its k-th realization) gives the same verdict in `.0` of the `.1`
+    /// realizations. `None` for a SKIPPED check.
+    pub support: Option<(usize, usize)>,
 }
 
 type Figs = BTreeMap<FigureId, FigureData>;
@@ -179,6 +183,7 @@ fn row(
         scope,
         verdict,
         numbers,
+        support: None,
     }
 }
 
@@ -499,8 +504,51 @@ fn claim7(figs: &Figs, m: Method) -> ClaimCheck {
 }
 
 /// Check every claim on the figures that were computed, for the paper's method and for the joint method (each
-/// joint row follows its paper row).
+/// joint row follows its paper row), on the means, and count the realizations that support each verdict.
 pub(crate) fn check_claims(figs: &Figs) -> Vec<ClaimCheck> {
+    let mut checks = check_claims_on(figs);
+    let k_count = figs
+        .values()
+        .flat_map(|f| &f.curves)
+        .flat_map(|c| &c.points)
+        .map(|p| p.realizations.len())
+        .max()
+        .unwrap_or(0);
+    let per_realization: Vec<Vec<ClaimCheck>> = (0..k_count)
+        .map(|k| check_claims_on(&realization_only(figs, k)))
+        .collect();
+    for (i, c) in checks.iter_mut().enumerate() {
+        if c.verdict == Verdict::Skipped {
+            continue;
+        }
+        let agree = per_realization
+            .iter()
+            .filter(|checks| checks.get(i).is_some_and(|r| r.verdict == c.verdict))
+            .count();
+        c.support = Some((agree, k_count));
+    }
+    checks
+}
+
+/// The figures with every point's statistics taken from its realization `k` alone.
+fn realization_only(figs: &Figs, k: usize) -> Figs {
+    let mut out = figs.clone();
+    for fig in out.values_mut() {
+        for p in fig.curves.iter_mut().flat_map(|c| c.points.iter_mut()) {
+            let value: Vec<f64> = p
+                .realizations
+                .get(k)
+                .and_then(|r| r.value())
+                .into_iter()
+                .collect();
+            p.stats = crate::stats::Stats::from_values(&value, 1 - value.len());
+        }
+    }
+    out
+}
+
+/// Every check on the figures' means (the same list and order whatever the figures hold).
+fn check_claims_on(figs: &Figs) -> Vec<ClaimCheck> {
     let mut out = Vec::new();
     for f in [FigureId::Fig3, FigureId::Fig5] {
         out.extend(Method::BOTH.map(|m| claim1(figs, f, m)));
@@ -527,7 +575,7 @@ pub(crate) fn check_claims(figs: &Figs) -> Vec<ClaimCheck> {
 /// The claims table as Markdown.
 pub fn claims_markdown(checks: &[ClaimCheck], quick: bool) -> String {
     let mut s = String::from(
-        "| # | claim (test) | checked on | result | numbers |\n|---|---|---|---|---|\n",
+        "| # | claim (test) | checked on | result | realizations agreeing | numbers |\n|---|---|---|---|---|---|\n",
     );
     for c in checks {
         let asserted = if quick && quick_asserted(c) {
@@ -537,12 +585,14 @@ pub fn claims_markdown(checks: &[ClaimCheck], quick: bool) -> String {
         };
         let _ = writeln!(
             s,
-            "| {} | {} | {} | **{}**{} | {} |",
+            "| {} | {} | {} | **{}**{} | {} | {} |",
             c.id,
             c.statement.replace('|', "\\|"),
             c.scope,
             c.verdict.as_str(),
             asserted,
+            c.support
+                .map_or("–".to_string(), |(n, k)| format!("{n} of {k}")),
             c.numbers.replace('|', "\\|")
         );
     }

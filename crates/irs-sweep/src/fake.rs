@@ -24,6 +24,8 @@ pub struct FakeEvaluator {
     pub panic_reflective_at_bs_power_w: Option<f64>,
     /// Make transmit-only better than proposed (to see claim 1 fail).
     pub invert_transmit_only: bool,
+    /// Make transmit-only better than proposed in this realization only.
+    pub invert_transmit_only_in_realization: Option<usize>,
     /// Sleep this long in every evaluation (to kill a shard while it works).
     pub delay_ms: u64,
 }
@@ -61,7 +63,9 @@ impl PointEvaluator for FakeEvaluator {
             Setup::AtBs => 1.0,
             Setup::AtIrs => 0.01,
         };
-        let method_factor = match (p.method, self.invert_transmit_only) {
+        let invert = self.invert_transmit_only
+            || self.invert_transmit_only_in_realization == Some(seeds.realization);
+        let method_factor = match (p.method, invert) {
             // The synthetic trends are the paper's for both design methods.
             (Scheme::Proposed | Scheme::Joint | Scheme::ProposedPolished, _) => 1.0,
             (Scheme::TransmitOnly, false) => 1.0 + 0.5 / (1.0 + p.bs_power_w),

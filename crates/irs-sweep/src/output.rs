@@ -10,11 +10,11 @@ use crate::engine::{write_atomically, CurveData, FigureData, RealizationSeeds};
 use crate::SweepError;
 
 /// Schema identifier written into every figure JSON (v2: seeds as decimal strings, `design_file` per
-/// realization).
-pub const FIGURE_JSON_SCHEMA: &str = "irs-xtask-figure/v2";
+/// realization; v3: `ci95_low`/`ci95_high` in every point's statistics).
+pub const FIGURE_JSON_SCHEMA: &str = "irs-xtask-figure/v3";
 
 /// The CSV header, in column order.
-pub const CSV_HEADER: [&str; 15] = [
+pub const CSV_HEADER: [&str; 17] = [
     "figure",
     "curve",
     "label",
@@ -30,6 +30,8 @@ pub const CSV_HEADER: [&str; 15] = [
     "p90_max_crb_rad2",
     "min_max_crb_rad2",
     "max_max_crb_rad2",
+    "ci95_low_max_crb_rad2",
+    "ci95_high_max_crb_rad2",
 ];
 
 /// Where a run's values came from and how to recompute them.
@@ -171,6 +173,8 @@ pub(crate) fn figure_csv(fig: &FigureData) -> String {
                 csv_num(s.p90),
                 csv_num(s.min),
                 csv_num(s.max),
+                csv_num(s.ci95_low),
+                csv_num(s.ci95_high),
             ];
             out.push_str(&row.join(","));
             out.push('\n');

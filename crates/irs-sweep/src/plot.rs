@@ -1,4 +1,5 @@
-//! SVG plots with plotters: a figure (log–log axes, mean curves with markers, p10–p90 bands, legend) and the
+//! SVG plots with plotters: a figure (log–log axes, mean curves with markers, bands of the 95 % confidence
+//! interval of the mean, legend) and the
 //! three panels of the tightness study (RMSE and √CRB against P_t per set-up).
 //!
 //! plotters is built with its SVG backend only (no ttf feature): text is written as SVG `<text>`
@@ -150,8 +151,9 @@ pub(crate) fn write_figure_svg(fig: &FigureData, path: &Path) -> Result<(), Swee
         fig.curves
             .iter()
             .flat_map(|c| c.points.iter())
-            .flat_map(|p| [p.stats.p10, p.stats.p90, p.stats.mean])
-            .flatten(),
+            .flat_map(|p| [p.stats.ci95_low, p.stats.ci95_high, p.stats.mean])
+            .flatten()
+            .filter(|v| *v > 0.0),
         1.6,
     );
 
@@ -160,8 +162,21 @@ pub(crate) fn write_figure_svg(fig: &FigureData, path: &Path) -> Result<(), Swee
     let legend_fraction = ((fig.curves.len() as f64 * 19.0 + 16.0) / 500.0).min(0.5);
     let y_hi = with_headroom(y_lo, y_hi, legend_fraction);
 
+    // The caption says what a curve and a band are: the mean over K realizations and its 95 % confidence
+    // interval (Student's t; drawn from K = 2 on).
+    let k_count = fig
+        .curves
+        .iter()
+        .flat_map(|c| &c.points)
+        .map(|p| p.realizations.len())
+        .max()
+        .unwrap_or(0);
+    let caption = match k_count {
+        0 | 1 => format!("{} (one realization)", fig.spec.title),
+        k => format!("{} (mean of K = {k}, band: 95 % CI)", fig.spec.title),
+    };
     let mut chart = ChartBuilder::on(&root)
-        .caption(&fig.spec.title, ("sans-serif", 18))
+        .caption(&caption, ("sans-serif", 18))
         .margin(12)
         .x_label_area_size(48)
         .y_label_area_size(80)
@@ -185,11 +200,12 @@ pub(crate) fn write_figure_svg(fig: &FigureData, path: &Path) -> Result<(), Swee
 
     for (i, c) in fig.curves.iter().enumerate() {
         let colour = COLOURS[i % COLOURS.len()];
-        // p10–p90 band of the realizations (only where both exist).
+        // The 95 % confidence interval of the mean (only where it exists); a lower end at or below zero is drawn
+        // at the bottom of the axis.
         let band: Vec<(f64, f64, f64)> = c
             .points
             .iter()
-            .filter_map(|p| Some((p.x, p.stats.p10?, p.stats.p90?)))
+            .filter_map(|p| Some((p.x, p.stats.ci95_low?.max(y_lo), p.stats.ci95_high?)))
             .collect();
         if band.len() >= 2 && band.iter().any(|(_, lo, hi)| hi > lo) {
             let mut poly: Vec<(f64, f64)> = band.iter().map(|&(x, lo, _)| (x, lo)).collect();

@@ -384,6 +384,54 @@ fn a_violated_ordering_is_reported_as_fail_with_numbers() {
 }
 
 #[test]
+fn the_claims_table_counts_the_realizations_that_agree_with_each_verdict() {
+    let d = TempDir::new("claims-support");
+    let mut a = args(d.path(), &[FigureId::Fig3], true, 2);
+    a.realizations = Some(3);
+    let r = run_with(
+        &a,
+        leak(FakeEvaluator {
+            invert_transmit_only_in_realization: Some(0),
+            ..Default::default()
+        }),
+    );
+    // Claim 1's ordering is violated in realization 0 only: a FAIL on the means agrees with that realization
+    // alone, a PASS with the other two.
+    let c1: Vec<_> = r
+        .claims
+        .iter()
+        .filter(|c| c.id == 1 && c.scope.starts_with("Fig. 3"))
+        .collect();
+    assert_eq!(c1.len(), 2);
+    for c in c1 {
+        let expected = if c.verdict == Verdict::Fail { 1 } else { 2 };
+        assert_eq!(c.support, Some((expected, 3)), "{c:?}");
+    }
+    // Claim 2 holds in every realization; a skipped check has no count.
+    for c in r
+        .claims
+        .iter()
+        .filter(|c| c.id == 2 && c.scope.starts_with("Fig. 3"))
+    {
+        assert_eq!(
+            (c.verdict, c.support),
+            (Verdict::Pass, Some((3, 3))),
+            "{c:?}"
+        );
+    }
+    assert!(r
+        .claims
+        .iter()
+        .filter(|c| c.verdict == Verdict::Skipped)
+        .all(|c| c.support.is_none()));
+    let summary = std::fs::read_to_string(&r.summary_path).unwrap();
+    assert!(
+        summary.contains("realizations agreeing") && summary.contains("3 of 3"),
+        "{summary}"
+    );
+}
+
+#[test]
 fn invalid_inputs_give_errors_not_panics() {
     let d = TempDir::new("invalid");
     std::fs::create_dir_all(d.path()).unwrap();
