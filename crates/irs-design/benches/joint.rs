@@ -1,10 +1,14 @@
 //! Criterion benches of the joint method (`cargo bench -p irs-design --bench joint`): at the default point (seed 1,
 //! P_t = 1 W) one start (the matched filter, then refinement and polish) and the default eight starts on two threads,
-//! next to the paper's method in the same run (the `paper` baseline of each group); and the default joint run at
-//! M = 64, M = 128 and with 8×8 IRSs (N = 64), where the paper's N×N reflect-step SDR is out of reach.
+//! next to the paper's method in the same run (the `paper` baseline of each group) and a plain SLSQP script with the
+//! same analytic gradients from the same start (`slsqp_one_start`, `examples/slsqp_baseline.rs`); and the default
+//! joint run at M = 64, M = 128 and with 8×8 IRSs (N = 64), where the paper's N×N reflect-step SDR is out of reach.
 use criterion::{criterion_group, criterion_main, Criterion};
 use irs_channel::{Realization, Scenario};
 use irs_design::{optimize, Budgets, JointSettings, Scheme, Settings, Setup};
+
+#[path = "../examples/slsqp_baseline.rs"]
+mod slsqp_baseline;
 
 fn bench(c: &mut Criterion) {
     let default = Scenario::default();
@@ -37,6 +41,9 @@ fn bench(c: &mut Criterion) {
         };
         g.bench_function("paper", |x| {
             x.iter(|| optimize(setup, &r, &b, Scheme::Proposed, &paper, 1).unwrap())
+        });
+        g.bench_function("slsqp_one_start", |x| {
+            x.iter(|| slsqp_baseline::run(setup, &r, &b))
         });
         g.finish();
     }
