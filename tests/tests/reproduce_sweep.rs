@@ -46,12 +46,9 @@ fn scratch() -> PathBuf {
 }
 
 fn run(out: &std::path::Path, jobs: usize) -> (FigureData, usize) {
-    let evaluator = OptimizerEvaluator::new(
-        Scenario::small(),
-        OptimizerEvaluator::default_settings(),
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
-    )
-    .expect("small scenario and default settings are valid");
+    let evaluator =
+        OptimizerEvaluator::new(Scenario::small(), OptimizerEvaluator::default_settings())
+            .expect("small scenario and default settings are valid");
     let mut engine = Engine::new(
         &evaluator,
         EngineOptions {

@@ -5,6 +5,8 @@
 //!   content-addressed per-point cache, parallel evaluation), [`evaluator`] (one point = one run of
 //!   `irs_design::optimize` for the point's set-up and scheme), [`stats`], [`claims`] (Section V's claims as
 //!   quantitative checks), [`output`] (tidy CSV, JSON with provenance) and [`plot`] (SVG);
+//! - [`code`]: the code a run computes with — the source [`fingerprint`] computed at build time (part of every cache
+//!   key) and the git state of the workspace, both independent of the working directory (`cargo xtask provenance`);
 //! - [`compare`]: the paper's method vs the joint method on the same instances (`cargo xtask compare`);
 //! - [`single`]: one optimizer run with its time breakdown (`cargo xtask run`);
 //! - [`tightness`]: the estimator RMSE-vs-CRB study of `irs-estimate` with optimized designs, its outputs and
@@ -17,10 +19,12 @@
 #![forbid(unsafe_code)]
 
 pub mod claims;
+pub mod code;
 pub mod compare;
 pub mod engine;
 mod error;
 pub mod evaluator;
+pub mod fingerprint;
 pub mod output;
 mod plot;
 pub mod reproduce;

@@ -7,13 +7,14 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::claims::{
     check_claims, claims_markdown, quick_asserted, ClaimCheck, Verdict, QUICK_ASSERTED,
 };
+use crate::code::git_state;
 use crate::engine::{realization_seeds, Engine, EngineOptions, FigureData, PointEvaluator};
-use crate::output::{git_state, write_figure_tables, Provenance};
+use crate::output::{write_figure_tables, Provenance};
 use crate::plot;
 use crate::spec::{figure_spec, FigureId, DEFAULT_REALIZATIONS, QUICK_REALIZATIONS};
 use crate::{load_scenario, prepare_output_dir, ScenarioInput, SweepError};
@@ -100,7 +101,7 @@ where
             progress: true,
         },
     )?;
-    let (git_commit, git_dirty) = git_state(Path::new("."));
+    let (git_commit, git_dirty) = git_state();
     let provenance = Provenance {
         command,
         xtask_version: env!("CARGO_PKG_VERSION").to_string(),

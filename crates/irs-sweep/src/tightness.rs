@@ -17,7 +17,7 @@ use irs_estimate::tightness::{self, Design, IsotropicDesign, TightnessConfig, Ti
 use irs_estimate::{DesignSource, EstimateError};
 use serde::Serialize;
 
-use crate::output::git_state;
+use crate::code::git_state;
 use crate::plot::write_tightness_svg;
 use crate::{load_scenario, prepare_output_dir, SweepError};
 
@@ -332,7 +332,7 @@ pub fn run(args: &TightnessOptions, command: Vec<String>) -> Result<TightnessRun
     let start = Instant::now();
     let report = tightness::run(&scenario, &config, designs, None)?;
     let wall_time_s = start.elapsed().as_secs_f64();
-    let (git_commit, git_dirty) = git_state(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let (git_commit, git_dirty) = git_state();
     let provenance = TightnessProvenance {
         command,
         xtask_version: env!("CARGO_PKG_VERSION").to_string(),
