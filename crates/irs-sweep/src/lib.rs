@@ -41,4 +41,4 @@ mod fake;
 mod reproduce_tests;
 
 pub use error::SweepError;
-pub use scenario_input::{load_scenario, prepare_output_dir, ScenarioInput};
+pub use scenario_input::{check_output_files, load_scenario, prepare_output_dir, ScenarioInput};

@@ -17,7 +17,7 @@ use crate::engine::{realization_seeds, Engine, EngineOptions, FigureData, PointE
 use crate::output::{write_figure_tables, Provenance};
 use crate::plot;
 use crate::spec::{figure_spec, FigureId, DEFAULT_REALIZATIONS, QUICK_REALIZATIONS};
-use crate::{load_scenario, prepare_output_dir, ScenarioInput, SweepError};
+use crate::{check_output_files, load_scenario, prepare_output_dir, ScenarioInput, SweepError};
 
 /// The options of a reproduction (`cargo xtask reproduce`'s flags).
 #[derive(Clone, Debug, PartialEq)]
@@ -73,10 +73,24 @@ fn resolve(args: &ReproduceOptions) -> (usize, usize) {
     (k, jobs)
 }
 
+/// The files a run writes besides the cache: `figN.{csv,json,svg}` per selected figure and `summary.md`.
+fn output_files(args: &ReproduceOptions) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = args
+        .figures
+        .iter()
+        .flat_map(|id| {
+            ["csv", "json", "svg"].map(|ext| args.out.join(format!("{}.{ext}", id.stem())))
+        })
+        .collect();
+    files.push(args.out.join("summary.md"));
+    files
+}
+
 /// Run the sweep with `make_evaluator`, write every output, check the claims.
 ///
-/// `make_evaluator` receives the parsed and validated scenario and builds the evaluator; its error aborts the
-/// run before anything is computed.
+/// Every output path (the directory, each file, the cache directory) is checked before the scenario is read and
+/// anything is computed. `make_evaluator` receives the parsed and validated scenario and builds the evaluator; its
+/// error aborts the run before anything is computed.
 pub fn run<F>(
     args: &ReproduceOptions,
     command: Vec<String>,
@@ -86,6 +100,8 @@ where
     F: FnOnce(&ScenarioInput) -> Result<Box<dyn PointEvaluator>, SweepError>,
 {
     prepare_output_dir(&args.out)?;
+    check_output_files(&output_files(args))?;
+    prepare_output_dir(&args.out.join("cache"))?;
     let scenario = load_scenario(args.scenario.as_deref())?;
     let evaluator = make_evaluator(&scenario)?;
     let (k, jobs) = resolve(args);
