@@ -128,10 +128,12 @@ fn tiny_sweep_writes_schema_conformant_csv_and_json_with_real_optimizer_values()
     assert_eq!(json["y_name"], "max_crb_rad2");
     assert_eq!(json["provenance"]["scenario"]["bs"]["antennas"], 4);
     assert!(json["provenance"]["settings"]["max_outer_iters"].is_u64());
-    assert!(json["provenance"]["code_version"]
-        .as_str()
-        .unwrap()
-        .contains("crates/irs-design"));
+    // The code version is the build-time source fingerprint, whatever the working directory.
+    assert_eq!(
+        json["provenance"]["code_version"],
+        irs_sweep::code::code_version()
+    );
+    assert!(irs_sweep::code::code_version().contains("sources sha256:"));
     let r = &json["curves"][0]["points"][0]["realizations"][0];
     let details = &r["outcome"]["ok"]["details"];
     assert_eq!(details["crb_rad2_per_irs"].as_array().unwrap().len(), 2);
