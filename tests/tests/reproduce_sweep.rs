@@ -46,12 +46,9 @@ fn scratch() -> PathBuf {
 }
 
 fn run(out: &std::path::Path, jobs: usize) -> (FigureData, usize) {
-    let evaluator = OptimizerEvaluator::new(
-        Scenario::small(),
-        OptimizerEvaluator::default_settings(),
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
-    )
-    .expect("small scenario and default settings are valid");
+    let evaluator =
+        OptimizerEvaluator::new(Scenario::small(), OptimizerEvaluator::default_settings())
+            .expect("small scenario and default settings are valid");
     let mut engine = Engine::new(
         &evaluator,
         EngineOptions {
@@ -132,10 +129,12 @@ fn tiny_sweep_writes_schema_conformant_csv_and_json_with_real_optimizer_values()
     assert_eq!(json["y_name"], "max_crb_rad2");
     assert_eq!(json["provenance"]["scenario"]["bs"]["antennas"], 4);
     assert!(json["provenance"]["settings"]["max_outer_iters"].is_u64());
-    assert!(json["provenance"]["code_version"]
-        .as_str()
-        .unwrap()
-        .contains("crates/irs-design"));
+    // The code version is the build-time source fingerprint, whatever the working directory.
+    assert_eq!(
+        json["provenance"]["code_version"],
+        irs_sweep::code::code_version()
+    );
+    assert!(irs_sweep::code::code_version().contains("sources sha256:"));
     let r = &json["curves"][0]["points"][0]["realizations"][0];
     let details = &r["outcome"]["ok"]["details"];
     assert_eq!(details["crb_rad2_per_irs"].as_array().unwrap().len(), 2);

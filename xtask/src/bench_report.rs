@@ -338,7 +338,7 @@ pub fn run(args: &BenchReportArgs) -> Result<usize> {
         Some(start)
     };
     let results = collect_results(&args.criterion_dir, since)?;
-    let (commit, dirty) = irs_sweep::output::git_state(Path::new("."));
+    let (commit, dirty) = irs_sweep::code::git_state();
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let footer = format!(
         "Measured at commit {}{} on {cores} cores; regenerate with `cargo xtask bench-report`.",

@@ -1,5 +1,7 @@
 //! `cargo xtask`: `reproduce` (the paper's Figs. 3–7 with checked claims), `run` (one design with its time
-//! breakdown), `compare` (the paper's method vs the joint method), `tightness` (estimator RMSE against the CRB) and `bench-report` (README performance table).
+//! breakdown), `compare` (the paper's method vs the joint method), `tightness` (estimator RMSE against the CRB),
+//! `provenance` (the code fingerprint and git commit that outputs record) and `bench-report` (README performance
+//! table).
 //! Each subcommand is one module that parses its flags and calls the library that holds the logic
 //! (`irs-sweep`, `irs-design`); `anyhow` is used here only.
 
@@ -12,6 +14,7 @@ use clap::{Parser, Subcommand};
 mod args;
 mod bench_report;
 mod compare;
+mod provenance;
 mod reproduce;
 mod run;
 mod tightness;
@@ -38,6 +41,8 @@ enum Cmd {
     Run(run::RunArgs),
     /// DoA and position RMSE against sqrt(CRB) over a P_t sweep, both set-ups (SVG, CSV, JSON).
     Tightness(tightness::TightnessArgs),
+    /// Print the code version of the cache keys, the source fingerprint and the workspace's git commit (JSON).
+    Provenance(provenance::ProvenanceArgs),
 }
 
 fn main() -> ExitCode {
@@ -83,6 +88,7 @@ fn main() -> ExitCode {
         Cmd::Run(args) => run::run(args),
         Cmd::Compare(args) => compare::run(args, command),
         Cmd::Tightness(args) => tightness::run(args, command),
+        Cmd::Provenance(args) => provenance::run(args),
         Cmd::BenchReport(args) => bench_report::run(&args).map(|n| {
             eprintln!(
                 "bench-report: {n} benchmarks written to {}",

@@ -1,5 +1,6 @@
 //! `cargo xtask run`: one optimizer run on one channel realization (`irs_sweep::single`), printed with its
-//! time breakdown; `--json FILE` writes the design record.
+//! time breakdown; `--json FILE` writes the design record. While it runs, its progress (outer iterations, or the
+//! joint method's starts and polish rounds) goes to stderr: a live line on a terminal, a line per event otherwise.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -7,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use irs_design::{KktSolver, Scheme, Setup};
-use irs_sweep::single::{self, Breakdown, RunOptions};
+use irs_sweep::single::{self, Breakdown, ProgressReporter, RunOptions};
 
 use crate::args;
 
@@ -70,8 +71,8 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         threads: args.threads,
         json: args.json,
     };
-    // A run takes seconds to minutes with nothing to show until it ends: say what started (stderr, so that
-    // stdout stays the result).
+    // A run takes seconds to minutes: say what started, then show its progress (stderr, so that stdout stays the
+    // result).
     if let Some(path) = &options.json {
         single::check_json_dir(path)?;
     }
@@ -79,7 +80,10 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         "{}",
         single::start_line(&options, &single::scenario(&options)?)
     );
-    let record = single::run(&options)?;
+    let progress = ProgressReporter::stderr();
+    let record = single::run_observed(&options, &|p| progress.report(p));
+    progress.finish();
+    let record = record?;
     // A closed pipe (`| head`) is not an error of the run.
     let mut out = std::io::stdout().lock();
     // Which method ran, the max-CRB, its stationarity residual and the time (issue 16).

@@ -8,6 +8,7 @@ use irs_channel::Realization;
 use irs_fim::{Gradients, ReflectMaps, SensingLink, SensingModel, Setup, TransmitMaps};
 
 use crate::par::map_indexed;
+use crate::progress::{Observer, Progress};
 use crate::randomization::scale_to_feasible;
 use crate::record::{
     ArraySpec, CMat, DesignRecord, IrsDesign, IrsInputs, ProblemInputs, SdpSolve, StepKind,
@@ -68,6 +69,22 @@ pub fn optimize(
     settings: &Settings,
     seed: u64,
 ) -> Result<DesignRecord, DesignError> {
+    optimize_observed(setup, realization, budgets, scheme, settings, seed, &|_| {})
+}
+
+/// [`optimize`], reporting its progress to `observer` ([`Progress`]: each outer iteration of the alternating
+/// method, each finished start and polish round of the joint method). The observer is called from the run's worker
+/// threads when the joint method's starts run in parallel; the record is bit-identical to [`optimize`]'s.
+pub fn optimize_observed(
+    setup: Setup,
+    realization: &Realization,
+    budgets: &Budgets,
+    scheme: Scheme,
+    settings: &Settings,
+    seed: u64,
+    observer: &(dyn Fn(&Progress) + Sync),
+) -> Result<DesignRecord, DesignError> {
+    let obs = Observer::new(observer);
     let links = SensingLink::all(setup, realization)?;
     let receiver = Receiver {
         setup,
@@ -81,7 +98,7 @@ pub fn optimize(
                 .collect()
         }),
     };
-    optimize_links(&links, &receiver, budgets, scheme, settings, seed)
+    optimize_links(&links, &receiver, budgets, scheme, settings, seed, obs)
 }
 
 /// [`optimize`] on given links (one per IRS, all with the same M).
@@ -92,6 +109,7 @@ fn optimize_links<S: TransmitMaps + ReflectMaps + Gradients>(
     scheme: Scheme,
     settings: &Settings,
     seed: u64,
+    obs: Observer<'_>,
 ) -> Result<DesignRecord, DesignError> {
     budgets.validate()?;
     settings.validate()?;
@@ -106,9 +124,9 @@ fn optimize_links<S: TransmitMaps + ReflectMaps + Gradients>(
                     .map_err(|source| DesignError::Link { irs, source })
             })
             .collect::<Result<_, _>>()?;
-        run(&passive, meta, budgets, scheme, settings, seed)
+        run(&passive, meta, budgets, scheme, settings, seed, obs)
     } else {
-        run(links, meta, budgets, scheme, settings, seed)
+        run(links, meta, budgets, scheme, settings, seed, obs)
     }
 }
 
@@ -223,6 +241,7 @@ fn run<S: TransmitMaps + ReflectMaps + Gradients>(
     scheme: Scheme,
     settings: &Settings,
     seed: u64,
+    obs: Observer<'_>,
 ) -> Result<DesignRecord, DesignError> {
     let t_run = Instant::now();
     let passive = scheme.is_passive();
@@ -333,7 +352,7 @@ fn run<S: TransmitMaps + ReflectMaps + Gradients>(
         }
         Scheme::Joint | Scheme::ProposedPolished => {
             let given = if scheme == Scheme::ProposedPolished {
-                let paper = run(links, meta, budgets, Scheme::Proposed, settings, seed)?;
+                let paper = run(links, meta, budgets, Scheme::Proposed, settings, seed, obs)?;
                 let r_s: Vec<Mat<c64>> = paper
                     .irs
                     .iter()
@@ -367,6 +386,7 @@ fn run<S: TransmitMaps + ReflectMaps + Gradients>(
                 settings,
                 seed,
                 given,
+                obs,
             )?;
             joint_record = Some(rec);
             term
@@ -389,6 +409,12 @@ fn run<S: TransmitMaps + ReflectMaps + Gradients>(
                 // reflect step would differ. Stopping here is recorded as such, not as convergence.
                 let psi_unchanged = rec.reflect.iter().all(|r| !r.accepted);
                 history.push(rec);
+                obs.report(Progress::OuterIteration {
+                    iteration: k,
+                    max_iterations: settings.max_outer_iters,
+                    max_crb_rad2: state.max_crb(),
+                    elapsed_s: obs.elapsed_s(),
+                });
                 if let Some((l, e)) = fail {
                     term = Termination::solver_failure(StepKind::Reflect, Some(l), &e);
                     break;
@@ -478,9 +504,10 @@ fn joint_run<S: TransmitMaps + Gradients>(
     settings: &Settings,
     seed: u64,
     given: Option<crate::joint::Factors>,
+    obs: Observer<'_>,
 ) -> Result<(Termination, crate::JointRecord), DesignError> {
     let t0 = Instant::now();
-    let (design, mut rec) = crate::joint::multistart(links, budgets, settings, seed, given)?;
+    let (design, mut rec) = crate::joint::multistart(links, budgets, settings, seed, given, obs)?;
     accept_joint(
         links,
         state,
@@ -506,6 +533,11 @@ fn joint_run<S: TransmitMaps + Gradients>(
         let before = state.max_crb();
         let (step, fail) = transmit_step(links, state, budgets, false, settings, round);
         history.push(step);
+        obs.report(Progress::PolishRound {
+            round,
+            max_crb_rad2: state.max_crb(),
+            elapsed_s: obs.elapsed_s(),
+        });
         if let Some(e) = fail {
             term = Termination::solver_failure(StepKind::Transmit, None, &e);
             break;

@@ -31,6 +31,7 @@ mod kkt;
 mod linalg;
 mod nnls;
 mod par;
+mod progress;
 mod randomization;
 mod record;
 mod reflect;
@@ -39,11 +40,14 @@ mod scaling;
 mod settings;
 mod transmit;
 
-pub use driver::{optimal_reflect, optimal_transmit, optimize, ReflectResult, TransmitResult};
+pub use driver::{
+    optimal_reflect, optimal_transmit, optimize, optimize_observed, ReflectResult, TransmitResult,
+};
 pub use error::{DesignError, StepError};
 pub use irs_fim::{SensingLink, Setup};
 pub use joint::{matched_filter_start, JointRecord, JointSettings, JointStart, StartKind};
 pub use kkt::{stationarity, Multipliers, Stationarity, ACTIVE_SLACK};
+pub use progress::Progress;
 pub use record::{
     ArraySpec, CMat, DesignRecord, IrsDesign, IrsInputs, ProblemInputs, ReflectIrsRecord, SdpSolve,
     StepKind, StepRecord, Termination, SCHEMA_VERSION,

@@ -175,3 +175,106 @@ fn joint_records_are_bit_identical_on_one_and_two_threads() {
     assert_eq!(design(&a), design(&c));
     assert!(!matches!(a.termination, Termination::SolverFailure { .. }));
 }
+
+/// An observer sees one event per start, per polish round and per outer iteration, with the values the record
+/// holds, and changes no bit of the design, on one or two threads.
+#[test]
+fn observing_a_run_changes_no_bit_of_the_record_on_one_or_two_threads() {
+    use irs_design::{optimize_observed, Progress};
+    use std::sync::Mutex;
+    let sc = Scenario::small();
+    let r = Realization::new(&sc, 7).unwrap();
+    let b = Budgets::of(&sc);
+    let fixed = |rec: &DesignRecord| {
+        (
+            rec.max_crb_rad2.to_bits(),
+            rec.irs.clone(),
+            rec.outer_iterations,
+            rec.termination.clone(),
+            rec.history
+                .iter()
+                .map(|h| (h.kind, h.objective_after.to_bits()))
+                .collect::<Vec<_>>(),
+        )
+    };
+    for scheme in [Scheme::Joint, Scheme::Proposed] {
+        let base = Settings {
+            threads: 1,
+            max_outer_iters: 3,
+            ..Settings::default()
+        };
+        let unobserved = optimize(Setup::AtBs, &r, &b, scheme, &base, 7).unwrap();
+        for threads in [1, 2] {
+            let settings = Settings { threads, ..base };
+            let events = Mutex::new(Vec::new());
+            let observer = |p: &Progress| events.lock().unwrap().push(*p);
+            let rec =
+                optimize_observed(Setup::AtBs, &r, &b, scheme, &settings, 7, &observer).unwrap();
+            assert_eq!(
+                fixed(&rec),
+                fixed(&unobserved),
+                "{scheme:?}, {threads} threads"
+            );
+            let events = events.into_inner().unwrap();
+            if scheme == Scheme::Joint {
+                let joint = rec.joint.as_ref().unwrap();
+                let mut starts: Vec<(usize, Option<u64>)> = events
+                    .iter()
+                    .filter_map(|e| match e {
+                        Progress::JointStart {
+                            index,
+                            count,
+                            max_crb_rad2,
+                            ..
+                        } => {
+                            assert_eq!(*count, 1 + settings.joint.random_starts);
+                            Some((*index, max_crb_rad2.map(f64::to_bits)))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                starts.sort_unstable();
+                let indices: Vec<usize> = starts.iter().map(|s| s.0).collect();
+                assert_eq!(
+                    indices,
+                    (0..=settings.joint.random_starts).collect::<Vec<_>>()
+                );
+                let reported: Vec<u64> = starts.iter().filter_map(|s| s.1).collect();
+                let recorded: Vec<u64> = joint.starts.iter().map(|s| s.max_crb.to_bits()).collect();
+                assert_eq!(reported, recorded);
+                let rounds = events
+                    .iter()
+                    .filter(|e| matches!(e, Progress::PolishRound { .. }))
+                    .count();
+                let transmit_steps = rec
+                    .history
+                    .iter()
+                    .filter(|h| h.kind == irs_design::StepKind::Transmit)
+                    .count();
+                assert_eq!(rounds, transmit_steps);
+                assert!(rounds >= 1);
+            } else {
+                let outer: Vec<(usize, u64)> = events
+                    .iter()
+                    .filter_map(|e| match e {
+                        Progress::OuterIteration {
+                            iteration,
+                            max_crb_rad2,
+                            ..
+                        } => Some((*iteration, max_crb_rad2.to_bits())),
+                        _ => None,
+                    })
+                    .collect();
+                // One event per outer iteration, with the max-CRB after its reflect step.
+                let after_reflect: Vec<(usize, u64)> = rec
+                    .history
+                    .iter()
+                    .filter(|h| h.kind == irs_design::StepKind::Reflect)
+                    .map(|h| (h.outer_iter, h.objective_after.to_bits()))
+                    .collect();
+                assert_eq!(outer, after_reflect);
+                assert_eq!(outer.len(), rec.outer_iterations);
+            }
+        }
+    }
+}

@@ -1,73 +1,12 @@
 //! The real `PointEvaluator`: one sweep point = one run of the optimizer (`irs_design::optimize`) for the point's set-up.
 
-use std::path::Path;
-use std::process::Command;
-
 use irs_channel::{Realization, Scenario};
 use irs_design::{Budgets, Settings};
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
 use crate::engine::{Evaluation, PointEvaluator, RealizationSeeds};
 use crate::spec::PointInputs;
 use crate::{ScenarioInput, SweepError};
-
-/// Directories whose sources determine the value of a sweep point.
-pub(crate) const SOURCE_DIRS: [&str; 7] = [
-    "crates/irs-blas",
-    "crates/irs-array",
-    "crates/irs-channel",
-    "crates/irs-fim",
-    "crates/irs-sdp",
-    "crates/irs-design",
-    "Cargo.lock",
-];
-
-fn git(repo: &Path, args: &[&str]) -> Option<Vec<u8>> {
-    Command::new("git")
-        .arg("-C")
-        .arg(repo)
-        .args(args)
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| o.stdout)
-}
-
-/// A fingerprint of the code that computes sweep points, part of every cache key.
-///
-/// It is the git object id of each of `SOURCE_DIRS` at HEAD (so a commit that touches only docs,
-/// xtask or other crates keeps the cache valid), plus a hash of any uncommitted change to them.
-/// Without git it is the crate version alone, and `--force` is the way to refresh the cache.
-pub(crate) fn source_fingerprint(repo: &Path) -> String {
-    let mut parts = vec![format!("workspace {}", env!("CARGO_PKG_VERSION"))];
-    let mut dirty = Sha256::new();
-    let mut any_dirty = false;
-    for dir in SOURCE_DIRS {
-        let id = git(repo, &["rev-parse", &format!("HEAD:{dir}")])
-            .and_then(|o| String::from_utf8(o).ok())
-            .map(|s| s.trim().chars().take(12).collect::<String>());
-        match id {
-            Some(id) if !id.is_empty() => parts.push(format!("{dir}@{id}")),
-            _ => parts.push(format!("{dir}@untracked")),
-        }
-        if let Some(status) = git(repo, &["status", "--porcelain", "--", dir]) {
-            if !status.is_empty() {
-                any_dirty = true;
-                dirty.update(&status);
-                if let Some(diff) = git(repo, &["diff", "HEAD", "--", dir]) {
-                    dirty.update(&diff);
-                }
-            }
-        }
-    }
-    if any_dirty {
-        let d = dirty.finalize();
-        let hex: String = d.iter().take(6).map(|b| format!("{b:02x}")).collect();
-        parts.push(format!("uncommitted changes {hex}"));
-    }
-    parts.join(", ")
-}
 
 /// One sweep point = one optimizer run on one channel realization.
 ///
@@ -82,14 +21,15 @@ pub struct OptimizerEvaluator {
 }
 
 impl OptimizerEvaluator {
-    /// An evaluator on `scenario` with `settings`; `repo` is where the source fingerprint is read.
-    pub fn new(scenario: Scenario, settings: Settings, repo: &Path) -> Result<Self, SweepError> {
+    /// An evaluator on `scenario` with `settings`; its code version is [`crate::code::code_version`] (the
+    /// sources' fingerprint taken at build time).
+    pub fn new(scenario: Scenario, settings: Settings) -> Result<Self, SweepError> {
         scenario.validate().map_err(SweepError::Scenario)?;
         settings.validate().map_err(SweepError::Settings)?;
         Ok(OptimizerEvaluator {
             scenario,
             settings,
-            code_version: source_fingerprint(repo),
+            code_version: crate::code::code_version(),
         })
     }
 
@@ -161,21 +101,5 @@ pub fn optimizer_evaluator(input: &ScenarioInput) -> Result<Box<dyn PointEvaluat
     Ok(Box::new(OptimizerEvaluator::new(
         input.scenario.clone(),
         OptimizerEvaluator::default_settings(),
-        Path::new("."),
     )?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fingerprint_names_every_source_directory_and_is_stable() {
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let a = source_fingerprint(&repo);
-        for dir in SOURCE_DIRS {
-            assert!(a.contains(dir), "{a}");
-        }
-        assert_eq!(a, source_fingerprint(&repo));
-    }
 }

@@ -7,6 +7,8 @@
 //!   quantitative checks), [`output`] (tidy CSV, JSON with provenance) and [`plot`] (SVG);
 //! - [`shard`]: the fixed partition of a sweep's jobs over processes (`--shard k/n`), shard manifests and
 //!   `--plan`'s cost estimate;
+//! - [`code`]: the code a run computes with — the source [`fingerprint`] computed at build time (part of every cache
+//!   key) and the git state of the workspace, both independent of the working directory (`cargo xtask provenance`);
 //! - [`compare`]: the paper's method vs the joint method on the same instances (`cargo xtask compare`);
 //! - [`single`]: one optimizer run with its time breakdown (`cargo xtask run`);
 //! - [`tightness`]: the estimator RMSE-vs-CRB study of `irs-estimate` with optimized designs, its outputs and
@@ -19,10 +21,12 @@
 #![forbid(unsafe_code)]
 
 pub mod claims;
+pub mod code;
 pub mod compare;
 pub mod engine;
 mod error;
 pub mod evaluator;
+pub mod fingerprint;
 pub mod output;
 mod plot;
 pub mod reproduce;
@@ -40,4 +44,4 @@ mod fake;
 mod reproduce_tests;
 
 pub use error::SweepError;
-pub use scenario_input::{load_scenario, prepare_output_dir, ScenarioInput};
+pub use scenario_input::{check_output_files, load_scenario, prepare_output_dir, ScenarioInput};

@@ -1,7 +1,6 @@
 //! Writing a figure's tidy CSV and its JSON with provenance (the SVG is in `plot.rs`).
 
 use std::path::Path;
-use std::process::Command;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -43,9 +42,11 @@ pub struct Provenance {
     pub xtask_version: String,
     /// Names and versions of the crates that computed the values.
     pub code_version: String,
-    /// `git rev-parse HEAD`, when git and a repository are available.
+    /// `git rev-parse HEAD` of the workspace the binary was built from, when git and the repository are available
+    /// (`crate::code::git_state`).
     pub git_commit: Option<String>,
-    /// Whether tracked files differed from that commit.
+    /// Whether a tracked file differed from that commit or an untracked file lay under the hashed sources
+    /// (`crate::code::git_state_at`).
     pub git_dirty: Option<bool>,
     /// "embedded default" or the scenario file's path.
     pub scenario_source: String,
@@ -64,31 +65,6 @@ pub struct Provenance {
     pub quick: bool,
     /// Worker threads (affects wall times only).
     pub jobs: usize,
-}
-
-/// The commit of the working tree and whether tracked files are modified, if git can tell.
-pub fn git_state(dir: &Path) -> (Option<String>, Option<bool>) {
-    let commit = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["rev-parse", "HEAD"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty());
-    let dirty = commit.as_ref().and_then(|_| {
-        Command::new("git")
-            .arg("-C")
-            .arg(dir)
-            .args(["status", "--porcelain", "--untracked-files=no"])
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|o| !o.stdout.is_empty())
-    });
-    (commit, dirty)
 }
 
 #[derive(Serialize)]

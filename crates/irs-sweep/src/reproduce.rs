@@ -18,16 +18,17 @@ use std::path::{Path, PathBuf};
 use crate::claims::{
     check_claims, claims_markdown, quick_asserted, ClaimCheck, Verdict, QUICK_ASSERTED,
 };
+use crate::code::git_state;
 use crate::engine::{
     realization_seeds, Engine, EngineOptions, FigureData, Outcome, PointEvaluator,
 };
-use crate::output::{git_state, write_figure_tables, Provenance};
+use crate::output::{write_figure_tables, Provenance};
 use crate::plot;
 use crate::shard::{
     manifest_shard_count, missing_list, Plan, Shard, ShardManifest, Timings, MANIFEST_SCHEMA,
 };
 use crate::spec::{figure_spec, FigureId, FigureSpec, DEFAULT_REALIZATIONS, QUICK_REALIZATIONS};
-use crate::{load_scenario, prepare_output_dir, ScenarioInput, SweepError};
+use crate::{check_output_files, load_scenario, prepare_output_dir, ScenarioInput, SweepError};
 
 /// The options of a reproduction (`cargo xtask reproduce`'s flags).
 #[derive(Clone, Debug, PartialEq)]
@@ -121,11 +122,25 @@ fn specs(args: &ReproduceOptions) -> Vec<FigureSpec> {
         .collect()
 }
 
+/// The files a run writes besides the cache: `figN.{csv,json,svg}` per selected figure and `summary.md`.
+fn output_files(args: &ReproduceOptions) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = args
+        .figures
+        .iter()
+        .flat_map(|id| {
+            ["csv", "json", "svg"].map(|ext| args.out.join(format!("{}.{ext}", id.stem())))
+        })
+        .collect();
+    files.push(args.out.join("summary.md"));
+    files
+}
+
 /// Run the sweep with `make_evaluator`, write every output, check the claims.
 ///
-/// `make_evaluator` receives the parsed and validated scenario and builds the evaluator; its error aborts the
-/// run before anything is computed. With `args.merge` nothing is evaluated: every job must be in a cache
-/// directory, else [`SweepError::MissingJobs`] lists the missing ones and nothing is written.
+/// Every output path (the directory, each file, the cache directory) is checked before the scenario is read and
+/// anything is computed. `make_evaluator` receives the parsed and validated scenario and builds the evaluator; its
+/// error aborts the run before anything is computed. With `args.merge` nothing is evaluated: every job must be in a
+/// cache directory, else [`SweepError::MissingJobs`] lists the missing ones and nothing is written.
 pub fn run<F>(
     args: &ReproduceOptions,
     command: Vec<String>,
@@ -135,6 +150,8 @@ where
     F: FnOnce(&ScenarioInput) -> Result<Box<dyn PointEvaluator>, SweepError>,
 {
     prepare_output_dir(&args.out)?;
+    check_output_files(&output_files(args))?;
+    prepare_output_dir(&args.out.join("cache"))?;
     let (scenario, evaluator, k, jobs) = prepare(args, make_evaluator)?;
     let mut engine = Engine::new(evaluator.as_ref(), engine_options(args, k, jobs))?;
     let specs = specs(args);
@@ -149,7 +166,7 @@ where
             });
         }
     }
-    let (git_commit, git_dirty) = git_state(Path::new("."));
+    let (git_commit, git_dirty) = git_state();
     let provenance = Provenance {
         command,
         xtask_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -279,7 +296,7 @@ pub fn default_timings_dir(out: &Path) -> PathBuf {
     {
         return out.to_path_buf();
     }
-    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/figures");
+    let docs = crate::code::workspace_root().join("docs/figures");
     docs.canonicalize().unwrap_or(docs)
 }
 

@@ -910,3 +910,61 @@ fn plan_counts_every_job_once_and_writes_nothing() {
     );
     assert_eq!(cached.total_cpu_s(), 0.0);
 }
+
+/// Runs `a` with a fresh fake evaluator, expecting an error; returns it with the number of evaluations made.
+fn run_expecting_error(a: &ReproduceOptions) -> (String, usize) {
+    let fake = leak(FakeEvaluator::default());
+    let e = run(a, vec!["test".to_string()], |_| Ok(Box::new(Ref(fake))))
+        .expect_err("the output path is bad")
+        .to_string();
+    (e, fake.calls.load(Ordering::SeqCst))
+}
+
+#[test]
+fn an_output_path_blocked_by_a_directory_or_file_is_an_error_naming_it_before_any_evaluation() {
+    let d = TempDir::new("blocked");
+    // A directory where an output file goes (a figure's CSV, another figure's SVG, the summary), a file where the
+    // cache directory goes.
+    for (name, blocker_is_dir) in [
+        ("fig3.csv", true),
+        ("fig5.svg", true),
+        ("summary.md", true),
+        ("cache", false),
+    ] {
+        let out = d.path().join(name.replace('.', "-"));
+        std::fs::create_dir_all(&out).unwrap();
+        let blocked = out.join(name);
+        if blocker_is_dir {
+            std::fs::create_dir(&blocked).unwrap();
+        } else {
+            std::fs::write(&blocked, "x").unwrap();
+        }
+        let (e, calls) =
+            run_expecting_error(&args(&out, &[FigureId::Fig3, FigureId::Fig5], true, 1));
+        assert!(e.contains(&blocked.display().to_string()), "{name}: {e}");
+        assert_eq!(calls, 0, "{name}: evaluations before the error");
+        assert!(
+            !out.join("fig3.json").exists(),
+            "{name}: nothing is written"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_output_file_is_an_error_naming_it_before_any_evaluation() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = TempDir::new("readonly");
+    let out = d.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let ro = out.join("fig3.svg");
+    std::fs::write(&ro, "old").unwrap();
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o444)).unwrap();
+    if std::fs::OpenOptions::new().append(true).open(&ro).is_ok() {
+        eprintln!("skipped: this user (root) may write read-only files");
+        return;
+    }
+    let (e, calls) = run_expecting_error(&args(&out, &[FigureId::Fig3], true, 1));
+    assert!(e.contains(&ro.display().to_string()), "{e}");
+    assert_eq!(calls, 0);
+}

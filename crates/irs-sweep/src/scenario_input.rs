@@ -1,5 +1,5 @@
 //! A scenario file read, parsed and validated once (the embedded default when none is given), and the
-//! output-directory check every subcommand makes before it computes anything.
+//! output checks every subcommand makes before it computes anything (the directory, and each file it will write).
 
 use std::path::{Path, PathBuf};
 
@@ -64,5 +64,33 @@ pub fn prepare_output_dir(dir: &Path) -> Result<(), SweepError> {
     let probe = dir.join(format!(".write-probe-{}", std::process::id()));
     std::fs::write(&probe, b"").map_err(fail)?;
     std::fs::remove_file(&probe).map_err(fail)?;
+    Ok(())
+}
+
+/// Checks, before any work, that each of `files` can be written: not a directory, and openable for writing when it
+/// exists (a read-only file is refused). Their directory is checked by [`prepare_output_dir`]. The error names the
+/// first path that cannot be written.
+pub fn check_output_files(files: &[PathBuf]) -> Result<(), SweepError> {
+    for path in files {
+        let fail = |source| SweepError::Write {
+            path: path.clone(),
+            source,
+        };
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                return Err(fail(std::io::Error::other(
+                    "a directory is in the way of the output file",
+                )))
+            }
+            Ok(_) => {
+                std::fs::OpenOptions::new()
+                    .append(true)
+                    .open(path)
+                    .map_err(fail)?;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(fail(e)),
+        }
+    }
     Ok(())
 }

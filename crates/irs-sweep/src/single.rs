@@ -1,11 +1,15 @@
 //! One optimizer run on one channel realization (`cargo xtask run`): the scenario with a command line's
 //! overrides, the design record (optionally written as JSON), and its time breakdown (SDPs per run,
-//! Clarabel's share, everything else).
+//! Clarabel's share, everything else), and its progress while it runs ([`ProgressReporter`]).
 
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use irs_channel::{Realization, Scenario};
-use irs_design::{Budgets, DesignRecord, KktSolver, Scheme, Settings, Setup, StepKind};
+use irs_design::{Budgets, DesignRecord, KktSolver, Progress, Scheme, Settings, Setup, StepKind};
 
 use crate::{load_scenario, SweepError};
 
@@ -207,6 +211,15 @@ pub fn check_json_dir(path: &Path) -> Result<(), SweepError> {
 
 /// Runs one design as `options` say; returns the record (and writes it as JSON if asked).
 pub fn run(options: &RunOptions) -> Result<DesignRecord, SweepError> {
+    run_observed(options, &|_| {})
+}
+
+/// [`run`], reporting the optimizer's progress to `observer` (`irs_design::optimize_observed`; the record is the
+/// same bits).
+pub fn run_observed(
+    options: &RunOptions,
+    observer: &(dyn Fn(&Progress) + Sync),
+) -> Result<DesignRecord, SweepError> {
     if let Some(path) = &options.json {
         check_json_dir(path)?;
     }
@@ -218,13 +231,14 @@ pub fn run(options: &RunOptions) -> Result<DesignRecord, SweepError> {
         ..Settings::default()
     };
     settings.sdp.linear_solver = options.kkt;
-    let record = irs_design::optimize(
+    let record = irs_design::optimize_observed(
         options.setup,
         &realization,
         &Budgets::of(&sc),
         options.scheme,
         &settings,
         options.seed,
+        observer,
     )?;
     if let Some(path) = &options.json {
         let text = serde_json::to_string_pretty(&record).map_err(|source| SweepError::Json {
@@ -237,6 +251,108 @@ pub fn run(options: &RunOptions) -> Result<DesignRecord, SweepError> {
         })?;
     }
     Ok(record)
+}
+
+/// One line describing a progress event, e.g. `outer iteration 3/30: max-CRB 1.234e-5 rad^2 (2.1 s)`.
+pub fn progress_line(p: &Progress) -> String {
+    match *p {
+        Progress::OuterIteration {
+            iteration,
+            max_iterations,
+            max_crb_rad2,
+            elapsed_s,
+        } => format!(
+            "outer iteration {iteration}/{max_iterations}: max-CRB {max_crb_rad2:.4e} rad^2 ({elapsed_s:.1} s)"
+        ),
+        Progress::JointStart {
+            index,
+            count,
+            kind,
+            max_crb_rad2,
+            elapsed_s,
+        } => {
+            let value = max_crb_rad2.map_or("no feasible design".to_string(), |v| {
+                format!("max-CRB {v:.4e} rad^2")
+            });
+            format!(
+                "start {}/{count} ({kind:?}) done: {value} ({elapsed_s:.1} s)",
+                index + 1
+            )
+        }
+        Progress::PolishRound {
+            round,
+            max_crb_rad2,
+            elapsed_s,
+        } => format!("polish round {round}: max-CRB {max_crb_rad2:.4e} rad^2 ({elapsed_s:.1} s)"),
+    }
+}
+
+/// Where a run's progress goes: a live status line on a terminal, one line per event otherwise (logs, CI).
+pub struct ProgressReporter {
+    sink: Sink,
+}
+
+enum Sink {
+    Live(ProgressBar),
+    Lines(Mutex<Box<dyn Write + Send>>),
+}
+
+impl std::fmt::Debug for ProgressReporter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.sink {
+            Sink::Live(_) => "live",
+            Sink::Lines(_) => "lines",
+        };
+        f.debug_struct("ProgressReporter")
+            .field("sink", &kind)
+            .finish()
+    }
+}
+
+impl ProgressReporter {
+    /// On stderr: a live line (indicatif spinner with the elapsed time and the latest event) when stderr is a
+    /// terminal, otherwise one line per event.
+    pub fn stderr() -> ProgressReporter {
+        if !std::io::stderr().is_terminal() {
+            return ProgressReporter::lines(std::io::stderr());
+        }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}") {
+            bar.set_style(style);
+        }
+        bar.set_message("starting");
+        bar.enable_steady_tick(Duration::from_millis(250));
+        ProgressReporter {
+            sink: Sink::Live(bar),
+        }
+    }
+
+    /// One line per event to `out`.
+    pub fn lines(out: impl Write + Send + 'static) -> ProgressReporter {
+        ProgressReporter {
+            sink: Sink::Lines(Mutex::new(Box::new(out))),
+        }
+    }
+
+    /// Shows `p` ([`progress_line`]); a failed write (a closed pipe) is not an error of the run.
+    pub fn report(&self, p: &Progress) {
+        let line = progress_line(p);
+        match &self.sink {
+            Sink::Live(bar) => bar.set_message(line),
+            Sink::Lines(out) => {
+                // A poisoned lock only means another event's write panicked; the writer is still usable.
+                let mut out = out.lock().unwrap_or_else(|e| e.into_inner());
+                let _ = writeln!(out, "{line}");
+            }
+        }
+    }
+
+    /// Removes the live line (nothing to do for lines).
+    pub fn finish(&self) {
+        if let Sink::Live(bar) = &self.sink {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 #[cfg(test)]
@@ -263,5 +379,69 @@ mod tests {
         for part in ["M = 16", "N = 16", "seed 1"] {
             assert!(line.contains(part), "{line}");
         }
+    }
+
+    /// A `Write` into a shared buffer (the test reads what the reporter wrote).
+    #[derive(Clone, Default)]
+    struct Shared(std::sync::Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .lock()
+                .map_err(|_| std::io::Error::other("poisoned"))?
+                .extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn without_a_terminal_every_outer_iteration_is_one_line_and_the_record_is_unchanged() {
+        let options = RunOptions {
+            scenario: None,
+            antennas: Some(4),
+            ..RunOptions::default()
+        };
+        let buffer = Shared::default();
+        let reporter = ProgressReporter::lines(buffer.clone());
+        let observed = run_observed(&options, &|p| reporter.report(p)).unwrap();
+        reporter.finish();
+        let plain = run(&options).unwrap();
+        assert_eq!(
+            observed.max_crb_rad2.to_bits(),
+            plain.max_crb_rad2.to_bits()
+        );
+        assert_eq!(observed.irs, plain.irs);
+        let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), observed.outer_iterations, "{text}");
+        for (k, line) in lines.iter().enumerate() {
+            assert!(
+                line.starts_with(&format!("outer iteration {}/", k + 1))
+                    && line.contains("max-CRB"),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn progress_lines_name_the_start_its_kind_and_the_polish_round() {
+        let line = progress_line(&Progress::JointStart {
+            index: 2,
+            count: 8,
+            kind: irs_design::StartKind::Random,
+            max_crb_rad2: None,
+            elapsed_s: 1.0,
+        });
+        assert_eq!(line, "start 3/8 (Random) done: no feasible design (1.0 s)");
+        let line = progress_line(&Progress::PolishRound {
+            round: 2,
+            max_crb_rad2: 1.5e-6,
+            elapsed_s: 3.0,
+        });
+        assert_eq!(line, "polish round 2: max-CRB 1.5000e-6 rad^2 (3.0 s)");
     }
 }

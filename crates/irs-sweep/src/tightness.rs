@@ -17,9 +17,9 @@ use irs_estimate::tightness::{self, Design, IsotropicDesign, TightnessConfig, Ti
 use irs_estimate::{DesignSource, EstimateError};
 use serde::Serialize;
 
-use crate::output::git_state;
+use crate::code::git_state;
 use crate::plot::write_tightness_svg;
-use crate::{load_scenario, prepare_output_dir, SweepError};
+use crate::{check_output_files, load_scenario, prepare_output_dir, SweepError};
 
 /// Schema identifier of `tightness.json` (v3: the provenance's seeds are decimal strings; v2: set-ups serialised
 /// `sensing_at_bs` / `sensing_at_irs`, as in the figures and design records; v1 wrote `AtBs` / `AtIrs`).
@@ -312,11 +312,16 @@ pub fn config(args: &TightnessOptions) -> TightnessConfig {
     c
 }
 
-/// Runs the study and writes `tightness.{svg,csv,json}` into `args.out`.
+/// The names of the study's output files, in the order [`write_outputs`] returns them.
+const OUTPUT_FILES: [&str; 3] = ["tightness.svg", "tightness.csv", "tightness.json"];
+
+/// Runs the study and writes `tightness.{svg,csv,json}` into `args.out` (every output path is checked before the
+/// scenario is read and anything is computed).
 pub fn run(args: &TightnessOptions, command: Vec<String>) -> Result<TightnessRun, SweepError> {
+    prepare_output_dir(&args.out)?;
+    check_output_files(&OUTPUT_FILES.map(|f| args.out.join(f)))?;
     let input = load_scenario(args.scenario.as_deref())?;
     let (scenario, scenario_source) = (input.scenario, input.source);
-    prepare_output_dir(&args.out)?;
     let config = config(args);
     let isotropic = IsotropicDesign {
         seed: args.design_seed,
@@ -332,7 +337,7 @@ pub fn run(args: &TightnessOptions, command: Vec<String>) -> Result<TightnessRun
     let start = Instant::now();
     let report = tightness::run(&scenario, &config, designs, None)?;
     let wall_time_s = start.elapsed().as_secs_f64();
-    let (git_commit, git_dirty) = git_state(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let (git_commit, git_dirty) = git_state();
     let provenance = TightnessProvenance {
         command,
         xtask_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -371,11 +376,9 @@ pub(crate) fn write_outputs(
             source,
         })
     };
-    let svg = dir.join("tightness.svg");
+    let [svg, csv, json] = OUTPUT_FILES.map(|f| dir.join(f));
     write_tightness_svg(report, &svg)?;
-    let csv = dir.join("tightness.csv");
     write(&csv, tightness::report_csv(report))?;
-    let json = dir.join("tightness.json");
     let text = serde_json::to_string_pretty(&TightnessJson {
         schema: TIGHTNESS_JSON_SCHEMA,
         provenance,
@@ -534,5 +537,26 @@ mod tests {
                 assert!(rel(got, *want) < 1e-9, "{:?}: {got} vs {want}", point.setup);
             }
         }
+    }
+
+    #[test]
+    fn an_output_file_blocked_by_a_directory_is_an_error_naming_it_before_the_scenario_is_read() {
+        let out = std::env::temp_dir().join(format!(
+            "irs-sweep-tightness-blocked-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&out);
+        let blocked = out.join("tightness.csv");
+        std::fs::create_dir_all(&blocked).expect("temp dir is writable");
+        // The scenario file does not exist: an error about it would mean the outputs were checked too late.
+        let args = TightnessOptions {
+            scenario: Some(out.join("missing.toml")),
+            out: out.clone(),
+            ..TightnessOptions::default()
+        };
+        let e = run(&args, vec![]).err().map(|e| e.to_string());
+        let _ = std::fs::remove_dir_all(&out);
+        let e = e.unwrap_or_default();
+        assert!(e.contains(&blocked.display().to_string()), "{e}");
     }
 }

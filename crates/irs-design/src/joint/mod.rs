@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 pub use starts::matched_filter_start;
 
 use crate::par::map_indexed;
+use crate::progress::{Observer, Progress};
 use crate::reflect::crb_kind;
 use crate::settings::{Budgets, Settings};
 use crate::DesignError;
@@ -276,6 +277,45 @@ fn local<S: Gradients>(
     ))
 }
 
+/// One start of the multistart phase: made feasible, solved to `start_tol`; the design and its record, or `None`
+/// when the start gives no feasible design.
+fn solve_start<S: Gradients>(
+    links: &[S],
+    (kind, start): &(StartKind, Factors),
+    i: usize,
+    budgets: &Budgets,
+    settings: &Settings,
+) -> Option<(Factors, JointStart)> {
+    let t0 = Instant::now();
+    let start = if *kind == StartKind::Given {
+        make_feasible(links, start.clone(), budgets)?
+    } else {
+        balanced_start(links, start.clone(), budgets, i % 2 == 1)?
+    };
+    let initial = max_crb(links, &start, settings);
+    let (design, alm, panoc, conv) =
+        local(links, &start, budgets, settings, settings.joint.start_tol)?;
+    let value = max_crb(links, &design, settings);
+    // A local solve never returns worse than its (feasible) start.
+    let (design, value) = if value <= initial {
+        (design, value)
+    } else {
+        (start, initial)
+    };
+    Some((
+        design,
+        JointStart {
+            kind: *kind,
+            initial_max_crb: initial,
+            max_crb: value,
+            alm_iterations: alm,
+            panoc_iterations: panoc,
+            converged: conv,
+            wall_time_s: t0.elapsed().as_secs_f64(),
+        },
+    ))
+}
+
 /// The multistart phase: every start solved to `start_tol` in parallel, the best refined to `tol`.
 /// `given` replaces the matched and random starts by one given design.
 pub(crate) fn multistart<S: Gradients>(
@@ -284,6 +324,7 @@ pub(crate) fn multistart<S: Gradients>(
     settings: &Settings,
     seed: u64,
     given: Option<Factors>,
+    obs: Observer<'_>,
 ) -> Result<(Factors, JointRecord), DesignError> {
     let js = settings.joint;
     let m = links[0].bs_antennas();
@@ -307,35 +348,17 @@ pub(crate) fn multistart<S: Gradients>(
             }
         }
     }
-    let outcomes = map_indexed(starts.len(), settings.threads, |i| {
-        let t0 = Instant::now();
-        let (kind, start) = &starts[i];
-        let start = if *kind == StartKind::Given {
-            make_feasible(links, start.clone(), budgets)?
-        } else {
-            balanced_start(links, start.clone(), budgets, i % 2 == 1)?
-        };
-        let initial = max_crb(links, &start, settings);
-        let (design, alm, panoc, conv) = local(links, &start, budgets, settings, js.start_tol)?;
-        let value = max_crb(links, &design, settings);
-        // A local solve never returns worse than its (feasible) start.
-        let (design, value) = if value <= initial {
-            (design, value)
-        } else {
-            (start, initial)
-        };
-        Some((
-            design,
-            JointStart {
-                kind: *kind,
-                initial_max_crb: initial,
-                max_crb: value,
-                alm_iterations: alm,
-                panoc_iterations: panoc,
-                converged: conv,
-                wall_time_s: t0.elapsed().as_secs_f64(),
-            },
-        ))
+    let count = starts.len();
+    let outcomes = map_indexed(count, settings.threads, |i| {
+        let outcome = solve_start(links, &starts[i], i, budgets, settings);
+        obs.report(Progress::JointStart {
+            index: i,
+            count,
+            kind: starts[i].0,
+            max_crb_rad2: outcome.as_ref().map(|(_, rec)| rec.max_crb),
+            elapsed_s: obs.elapsed_s(),
+        });
+        outcome
     });
     let mut best: Option<(usize, Factors, f64)> = None;
     let mut records = Vec::new();
