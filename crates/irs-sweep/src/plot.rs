@@ -141,6 +141,14 @@ where
 }
 
 /// Draw `fig` into the SVG file `path` (width × height pixels 900 × 600).
+/// The confidence band of a mean on a log axis: the interval mean ± h (h = `ci95_high` − mean) mapped to the log
+/// scale by the delta method, mean·exp(±h/mean). It is positive where the arithmetic interval reaches zero or
+/// below (few realizations, large spread), and agrees with it to first order when h ≪ mean (many realizations).
+fn log_band(mean: f64, ci95_high: f64) -> Option<(f64, f64)> {
+    let rel = (ci95_high - mean) / mean;
+    (mean > 0.0 && rel.is_finite() && rel >= 0.0).then(|| (mean * (-rel).exp(), mean * rel.exp()))
+}
+
 pub(crate) fn write_figure_svg(fig: &FigureData, path: &Path) -> Result<(), SweepError> {
     let err = |e: &dyn std::fmt::Display| plot_error(path, e);
     let root = SVGBackend::new(path, (900, 600)).into_drawing_area();
@@ -151,7 +159,14 @@ pub(crate) fn write_figure_svg(fig: &FigureData, path: &Path) -> Result<(), Swee
         fig.curves
             .iter()
             .flat_map(|c| c.points.iter())
-            .flat_map(|p| [p.stats.ci95_low, p.stats.ci95_high, p.stats.mean])
+            .flat_map(|p| {
+                let band = p
+                    .stats
+                    .mean
+                    .zip(p.stats.ci95_high)
+                    .and_then(|(m, hi)| log_band(m, hi));
+                [band.map(|b| b.0), band.map(|b| b.1), p.stats.mean]
+            })
             .flatten()
             .filter(|v| *v > 0.0),
         1.6,
@@ -173,7 +188,10 @@ pub(crate) fn write_figure_svg(fig: &FigureData, path: &Path) -> Result<(), Swee
         .unwrap_or(0);
     let caption = match k_count {
         0 | 1 => format!("{} (one realization)", fig.spec.title),
-        k => format!("{} (mean of K = {k}, band: 95 % CI)", fig.spec.title),
+        k => format!(
+            "{} (mean of K = {k}, band: 95 % CI, log scale)",
+            fig.spec.title
+        ),
     };
     let mut chart = ChartBuilder::on(&root)
         .caption(&caption, ("sans-serif", 18))
@@ -200,12 +218,14 @@ pub(crate) fn write_figure_svg(fig: &FigureData, path: &Path) -> Result<(), Swee
 
     for (i, c) in fig.curves.iter().enumerate() {
         let colour = COLOURS[i % COLOURS.len()];
-        // The 95 % confidence interval of the mean (only where it exists); a lower end at or below zero is drawn
-        // at the bottom of the axis.
+        // The 95 % confidence interval of the mean (only where it exists), drawn on the log scale (`log_band`).
         let band: Vec<(f64, f64, f64)> = c
             .points
             .iter()
-            .filter_map(|p| Some((p.x, p.stats.ci95_low?.max(y_lo), p.stats.ci95_high?)))
+            .filter_map(|p| {
+                let (lo, hi) = log_band(p.stats.mean?, p.stats.ci95_high?)?;
+                Some((p.x, lo.max(y_lo), hi))
+            })
             .collect();
         if band.len() >= 2 && band.iter().any(|(_, lo, hi)| hi > lo) {
             let mut poly: Vec<(f64, f64)> = band.iter().map(|&(x, lo, _)| (x, lo)).collect();
@@ -366,6 +386,18 @@ pub(crate) fn write_tightness_svg(report: &TightnessReport, path: &Path) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_band_is_positive_and_matches_the_interval_when_it_is_narrow() {
+        let (lo, hi) = log_band(1.0, 3.0).unwrap();
+        assert!(
+            lo > 0.0 && (lo * hi - 1.0).abs() < 1e-12,
+            "symmetric on the log axis"
+        );
+        let (lo, hi) = log_band(2.0, 2.002).unwrap();
+        assert!((lo - 1.998).abs() < 1e-5 && (hi - 2.002).abs() < 1e-5);
+        assert_eq!(log_band(0.0, 1.0), None);
+    }
 
     #[test]
     fn log_range_pads_and_handles_degenerate_input() {
