@@ -283,7 +283,9 @@ pub fn progress_line(p: &Progress) -> String {
             round,
             max_crb_rad2,
             elapsed_s,
-        } => format!("polish round {round}: max-CRB {max_crb_rad2:.4e} rad^2 ({elapsed_s:.1} s)"),
+        } => format!(
+            "polish: transmit step {round}: max-CRB {max_crb_rad2:.4e} rad^2 ({elapsed_s:.1} s)"
+        ),
     }
 }
 
@@ -442,6 +444,9 @@ mod tests {
             max_crb_rad2: 1.5e-6,
             elapsed_s: 3.0,
         });
-        assert_eq!(line, "polish round 2: max-CRB 1.5000e-6 rad^2 (3.0 s)");
+        assert_eq!(
+            line,
+            "polish: transmit step 2: max-CRB 1.5000e-6 rad^2 (3.0 s)"
+        );
     }
 }
