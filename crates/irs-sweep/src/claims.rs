@@ -10,8 +10,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::engine::FigureData;
+use crate::engine::{CurveData, FigureData, PointData};
 use crate::spec::FigureId;
+use crate::stats::Stats;
 
 /// Relative slack of "≤" between two means (solver accuracy).
 pub(crate) const REL_TOL: f64 = 1e-3;
@@ -530,21 +531,47 @@ pub(crate) fn check_claims(figs: &Figs) -> Vec<ClaimCheck> {
     checks
 }
 
-/// The figures with every point's statistics taken from its realization `k` alone.
+/// The figures with every point's statistics taken from its realization `k` alone. The checks read statistics
+/// only, so the realization records are left out (copying them for each of K realizations would cost O(K²)).
 fn realization_only(figs: &Figs, k: usize) -> Figs {
-    let mut out = figs.clone();
-    for fig in out.values_mut() {
-        for p in fig.curves.iter_mut().flat_map(|c| c.points.iter_mut()) {
-            let value: Vec<f64> = p
-                .realizations
-                .get(k)
-                .and_then(|r| r.value())
-                .into_iter()
+    figs.iter()
+        .map(|(&id, fig)| {
+            let curves = fig
+                .curves
+                .iter()
+                .map(|c| CurveData {
+                    key: c.key.clone(),
+                    label: c.label.clone(),
+                    setup: c.setup,
+                    method: c.method,
+                    points: c
+                        .points
+                        .iter()
+                        .map(|p| {
+                            let value: Vec<f64> = p
+                                .realizations
+                                .get(k)
+                                .and_then(|r| r.value())
+                                .into_iter()
+                                .collect();
+                            PointData {
+                                x: p.x,
+                                inputs: p.inputs.clone(),
+                                stats: Stats::from_values(&value, 1 - value.len()),
+                                realizations: Vec::new(),
+                            }
+                        })
+                        .collect(),
+                })
                 .collect();
-            p.stats = crate::stats::Stats::from_values(&value, 1 - value.len());
-        }
-    }
-    out
+            let fig = FigureData {
+                spec: fig.spec.clone(),
+                curves,
+                wall_time_s: fig.wall_time_s,
+            };
+            (id, fig)
+        })
+        .collect()
 }
 
 /// Every check on the figures' means (the same list and order whatever the figures hold).

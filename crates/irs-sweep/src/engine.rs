@@ -629,7 +629,7 @@ impl<'e> Engine<'e> {
 
     /// Summarise `spec` from jobs already loaded by [`Engine::ensure`] (no evaluation); an error names the
     /// first job that is not.
-    pub fn assemble_figure(&mut self, spec: &FigureSpec) -> Result<FigureData, SweepError> {
+    pub fn assemble_figure(&self, spec: &FigureSpec) -> Result<FigureData, SweepError> {
         let start = Instant::now();
         let jobs = self.figure_jobs(spec)?;
         self.assemble(spec, &jobs, start)
