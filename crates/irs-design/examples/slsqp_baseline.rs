@@ -150,12 +150,15 @@ pub fn run(setup: Setup, r: &Realization, b: &Budgets) -> BaselineResult {
     x0[tau_i] = 0.0;
 
     let memo: RefCell<(Vec<f64>, LinkRows)> = RefCell::new((Vec::new(), Vec::new()));
-    let rows = |x: &[f64]| -> LinkRows {
-        let mut mm = memo.borrow_mut();
-        if mm.0 != x {
-            *mm = (x.to_vec(), link_rows(&links, &lay, b, ln_ref, x));
+    // The rows at x, evaluated once per point SLSQP visits and borrowed (not copied) by each constraint.
+    let rows = |x: &[f64]| -> std::cell::Ref<'_, LinkRows> {
+        {
+            let mut mm = memo.borrow_mut();
+            if mm.0 != x {
+                *mm = (x.to_vec(), link_rows(&links, &lay, b, ln_ref, x));
+            }
         }
-        mm.1.clone()
+        std::cell::Ref::map(memo.borrow(), |m| &m.1)
     };
     let evaluations = RefCell::new(0usize);
     let objective = |x: &[f64], g: Option<&mut [f64]>, _: &mut ()| {
