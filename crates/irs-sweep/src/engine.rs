@@ -820,20 +820,24 @@ pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<(), SweepError
     Ok(())
 }
 
-/// A short name of this machine for temporary file names (`HOSTNAME`, else /etc/hostname, else "host").
-fn host_tag() -> String {
-    std::env::var("HOSTNAME")
-        .ok()
-        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
-        .map(|h| {
-            h.trim()
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-                .take(32)
-                .collect::<String>()
-        })
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "host".to_string())
+/// A short name of this machine for temporary file names (`HOSTNAME`, else /etc/hostname, else "host"), read
+/// once per process.
+fn host_tag() -> &'static str {
+    static TAG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TAG.get_or_init(|| {
+        std::env::var("HOSTNAME")
+            .ok()
+            .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+            .map(|h| {
+                h.trim()
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                    .take(32)
+                    .collect::<String>()
+            })
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "host".to_string())
+    })
 }
 
 #[cfg(test)]
