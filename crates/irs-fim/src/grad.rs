@@ -137,6 +137,29 @@ fn h_times(x: &[C64], y: MatRef<'_, C64>) -> Vec<C64> {
         .collect()
 }
 
+/// Products with R̃⁻¹ (see [`gradient`]).
+enum RtInverse<'a> {
+    /// At the BS: the Cholesky factor of R̃ (M×M).
+    Llt(faer::linalg::solvers::Llt<C64>),
+    /// At the IRS sensors: R̃⁻¹ = I − γ x₀x₀ᴴ.
+    RankOne { x0: &'a [C64], gamma: f64 },
+}
+
+impl RtInverse<'_> {
+    /// R̃⁻¹ Y.
+    fn apply(&self, y: &Mat<C64>) -> Mat<C64> {
+        match self {
+            RtInverse::Llt(llt) => llt.solve(y),
+            RtInverse::RankOne { x0, gamma } => {
+                let xy = h_times(x0, y.as_ref());
+                Mat::from_fn(y.nrows(), y.ncols(), |i, j| {
+                    y[(i, j)] - x0[i] * xy[j] * *gamma
+                })
+            }
+        }
+    }
+}
+
 fn gradient(
     link: &LinkParams,
     sigma2_w: f64,
@@ -163,7 +186,10 @@ fn gradient(
     };
     let rows = left[0].len();
     // R̃ (rows×rows) and the covariance derivatives R̃_p (IRS only).
-    let mut rt = Mat::<C64>::identity(rows, rows);
+    let mut rt = match &receiver {
+        Receiver::Bs { .. } => Mat::<C64>::identity(rows, rows),
+        Receiver::Irs { .. } => Mat::<C64>::zeros(0, 0),
+    };
     let mut r_p: Option<[Mat<C64>; 4]> = None;
     match &receiver {
         Receiver::Bs { rho } => {
@@ -176,15 +202,9 @@ fn gradient(
                 }
             }
         }
-        Receiver::Irs { x, kappa0, e0 } => {
+        Receiver::Irs { x, e0, .. } => {
             let outer =
                 |a: usize, b: usize| Mat::from_fn(rows, rows, |i, j| x[a][i] * x[b][j].conj());
-            let x00 = outer(0, 0);
-            for j in 0..rows {
-                for i in 0..rows {
-                    rt[(i, j)] += x00[(i, j)] * (kappa0 * s_psi);
-                }
-            }
             r_p = Some(std::array::from_fn(|p| {
                 let mut acc = Mat::<C64>::zeros(rows, rows);
                 for &(a, b) in PAIRS[p] {
@@ -194,14 +214,27 @@ fn gradient(
             }));
         }
     }
-    let llt = rt
-        .llt(Side::Lower)
-        .map_err(|_| FimError::NotPositiveDefinite { field: "psi" })?;
-    // R̃⁻¹ densely only at the IRS sensors (N̄×N̄, small, needed by the covariance term); at the BS (M×M) every
-    // product with R̃⁻¹ is a solve with at most r right-hand sides, and Ā stays in low-rank form.
-    let rinv = r_p
-        .as_ref()
-        .map(|_| llt.solve(Mat::<C64>::identity(rows, rows)));
+    // Products with R̃⁻¹: at the BS (M×M) a Cholesky solve with at most r right-hand sides, Ā kept in low-rank
+    // form; at the IRS sensors R̃ = I + κ₀‖ψ‖² x₀x₀ᴴ, so R̃⁻¹ = I − γ x₀x₀ᴴ with γ = κ₀s/(1 + κ₀s‖x₀‖²)
+    // (Sherman–Morrison) and every product with it is a rank-one update: no N̄×N̄ product is formed.
+    let inverse = match &receiver {
+        Receiver::Bs { .. } => RtInverse::Llt(
+            rt.llt(Side::Lower)
+                .map_err(|_| FimError::NotPositiveDefinite { field: "psi" })?,
+        ),
+        Receiver::Irs { x, kappa0, .. } => {
+            let k = kappa0 * s_psi;
+            let x0n2: f64 = x[0].iter().map(|z| z.norm_sqr()).sum();
+            let den = 1.0 + k * x0n2;
+            if !(den.is_finite() && den > 0.0) {
+                return Err(FimError::NotPositiveDefinite { field: "psi" });
+            }
+            RtInverse::RankOne {
+                x0: &x[0],
+                gamma: k / den,
+            }
+        }
+    };
     // E_p = D_p V = c_p Σ x_a (u_bᵀ V).
     let ut_v: [Vec<C64>; 3] = std::array::from_fn(|k| t_times(&u[k], v));
     let e: [Mat<C64>; 4] = std::array::from_fn(|p| {
@@ -216,7 +249,7 @@ fn gradient(
         }
         acc
     });
-    let z: [Mat<C64>; 4] = std::array::from_fn(|p| llt.solve(&e[p]));
+    let z: [Mat<C64>; 4] = std::array::from_fn(|p| inverse.apply(&e[p]));
     let mean_scale = 2.0 * t_l / sigma2_w;
     let mut f = [[0.0; 4]; 4];
     for p in 0..4 {
@@ -230,11 +263,11 @@ fn gradient(
             f[p][q] = mean_scale * acc;
         }
     }
-    // Covariance term T_L tr(R̃⁻¹R̃_pR̃⁻¹R̃_q), with M_p = R̃⁻¹R̃_p.
+    // Covariance term T_L tr(R̃⁻¹R̃_pR̃⁻¹R̃_q) = T_L Re C_pq, with M_p = R̃⁻¹R̃_p and C_pq = tr(M_p M_q).
     let m_p: Option<[Mat<C64>; 4]> = r_p
         .as_ref()
-        .zip(rinv.as_ref())
-        .map(|(rp, ri)| std::array::from_fn(|p| ri * &rp[p]));
+        .map(|rp| std::array::from_fn(|p| inverse.apply(&rp[p])));
+    let mut c_pq = [[ZERO; 4]; 4];
     if let Some(mp) = &m_p {
         for p in 0..4 {
             for q in p..4 {
@@ -244,6 +277,8 @@ fn gradient(
                         acc += mp[p][(i, k)] * mp[q][(k, i)];
                     }
                 }
+                c_pq[p][q] = acc;
+                c_pq[q][p] = acc;
                 f[p][q] += t_l * acc.re;
             }
         }
@@ -352,39 +387,39 @@ fn gradient(
             }
         }
         Receiver::Irs { x, kappa0, .. } => {
-            let mut abar = Mat::<C64>::zeros(rows, rows);
-            for p in 0..4 {
-                abar -= (&qm[p] * z[p].adjoint()) * faer::Scale(C64::new(mean_scale, 0.0));
-            }
             let mp = m_p.as_ref().expect("the IRS receiver builds R̃_p");
-            let rinv = rinv.as_ref().expect("the IRS receiver builds R̃⁻¹");
-            // Covariance-term adjoints: Ā −= 2T_L Σ W_pq M_p M_q R̃⁻¹; Ā_p = 2T_L Σ_q W_pq M_q R̃⁻¹.
+            // Only x₀ᴴĀx₀ and tr(Ā_p R̃_p) are needed, with Ā = −(2T_L/σ²) Σ_p Q_p Z_pᴴ − Σ_p M_p Ā_p and
+            // Ā_p = 2T_L Σ_q W_pq M_q R̃⁻¹ (module docs); with R̃⁻¹x₀ = (1 − γ‖x₀‖²)x₀ and R̃⁻¹R̃_p = M_p:
+            // x₀ᴴĀx₀ = −(2T_L/σ²) Σ_p (x₀ᴴQ_p)(Z_pᴴx₀) − 2T_L Σ_pq W_pq (x₀ᴴM_p)(M_q R̃⁻¹x₀) and
+            // tr(Ā_p R̃_p) = 2T_L Σ_q W_pq tr(M_q M_p).
+            let x0 = &x[0];
+            let rx0 = inverse.apply(&Mat::from_fn(rows, 1, |i, _| x0[i]));
+            let xm: [Vec<C64>; 4] = std::array::from_fn(|p| h_times(x0, mp[p].as_ref()));
+            let mr: [Vec<C64>; 4] = std::array::from_fn(|q| {
+                let v = &mp[q] * &rx0;
+                (0..rows).map(|i| v[(i, 0)]).collect()
+            });
+            let mut quad = ZERO;
             let mut d_ds = 0.0;
             for p in 0..4 {
-                let mut wq = Mat::<C64>::zeros(rows, rows);
-                for q in 0..4 {
-                    wq += &mp[q] * faer::Scale(C64::new(wm[p][q], 0.0));
+                let xq = h_times(x0, qm[p].as_ref());
+                let xz = h_times(x0, z[p].as_ref());
+                for j in 0..r {
+                    quad -= xq[j] * xz[j].conj() * mean_scale;
                 }
-                let abar_p = (&wq * rinv) * faer::Scale(C64::new(2.0 * t_l, 0.0));
-                abar -= (&mp[p] * &abar_p) * faer::Scale(C64::new(1.0, 0.0));
+                let mut tr = ZERO;
+                for q in 0..4 {
+                    let w = 2.0 * t_l * wm[p][q];
+                    let dot: C64 = xm[p].iter().zip(&mr[q]).map(|(a, b)| a * b).sum();
+                    quad -= dot * w;
+                    tr += c_pq[q][p] * w;
+                }
                 // dR̃_p/ds = R̃_p / s.
                 if s_psi > 0.0 {
-                    let rp = r_p.as_ref().expect("the IRS receiver builds R̃_p");
-                    let mut tr = ZERO;
-                    for i in 0..rows {
-                        for k in 0..rows {
-                            tr += abar_p[(i, k)] * rp[p][(k, i)];
-                        }
-                    }
                     d_ds += tr.re / s_psi;
                 }
             }
             // dR̃/ds = κ₀ x₀x₀ᴴ: Re tr(Ā x₀x₀ᴴ) = Re x₀ᴴĀx₀.
-            let ax0 = &abar * Mat::from_fn(rows, 1, |i, _| x[0][i]);
-            let mut quad = ZERO;
-            for i in 0..rows {
-                quad += x[0][i].conj() * ax0[(i, 0)];
-            }
             d_ds += kappa0 * quad.re;
             for i in 0..n {
                 h[i] += psi[i].conj() * (2.0 * d_ds);
@@ -497,6 +532,23 @@ impl SensingAtIrs {
         let at = ArrayAt::new(self.sensors(), link.theta_rad, link.phi_rad);
         std::array::from_fn(|k| at.derivative(k))
     }
+
+    /// The receiver of [`gradient`] for these sensor vectors.
+    fn receiver<'a>(&self, x: &'a [Vec<C64>; 3]) -> Receiver<'a> {
+        let link = self.link();
+        let s = link.sigma_r2_w / self.sigma_s2_w();
+        let b = link.beta;
+        Receiver::Irs {
+            x,
+            kappa0: s * b.norm_sqr(),
+            e0: [
+                s * b.norm_sqr(),
+                s * b.norm_sqr(),
+                2.0 * s * b.re,
+                2.0 * s * b.im,
+            ],
+        }
+    }
 }
 
 impl Gradients for SensingAtIrs {
@@ -506,21 +558,15 @@ impl Gradients for SensingAtIrs {
         psi: &[C64],
         kind: CrbKind,
     ) -> Result<CrbGradient, FimError> {
-        let link = self.link();
         let x = self.sensor_vectors();
-        let s = link.sigma_r2_w / self.sigma_s2_w();
-        let b = link.beta;
-        let receiver = Receiver::Irs {
-            x: &x,
-            kappa0: s * b.norm_sqr(),
-            e0: [
-                s * b.norm_sqr(),
-                s * b.norm_sqr(),
-                2.0 * s * b.re,
-                2.0 * s * b.im,
-            ],
-        };
-        gradient(link, self.sigma_s2_w(), receiver, v, psi, kind)
+        gradient(
+            self.link(),
+            self.sigma_s2_w(),
+            self.receiver(&x),
+            v,
+            psi,
+            kind,
+        )
     }
 
     /// Eq. (34)/(47): Σ_n |ψ_n|² ‖(GV)_n‖² + σ_r² ‖ψ‖².
