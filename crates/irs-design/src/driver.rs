@@ -507,7 +507,8 @@ fn joint_run<S: TransmitMaps + Gradients>(
     obs: Observer<'_>,
 ) -> Result<(Termination, crate::JointRecord), DesignError> {
     let t0 = Instant::now();
-    let (design, mut rec) = crate::joint::multistart(links, budgets, settings, seed, given, obs)?;
+    let (design, mut multipliers, mut rec) =
+        crate::joint::multistart(links, budgets, settings, seed, given, obs)?;
     accept_joint(
         links,
         state,
@@ -548,8 +549,19 @@ fn joint_run<S: TransmitMaps + Gradients>(
         }
         rec.polish_rounds = round;
         let t1 = Instant::now();
-        match crate::joint::refine(links, &state.r_s, &state.psi, budgets, settings) {
-            Some(d) => accept_joint(links, state, history, d.r_s(), d.psi, settings, round, t1),
+        let refined = crate::joint::refine(
+            links,
+            &state.r_s,
+            &state.psi,
+            &multipliers,
+            budgets,
+            settings,
+        );
+        match refined {
+            Some((d, y)) => {
+                multipliers = y;
+                accept_joint(links, state, history, d.r_s(), d.psi, settings, round, t1)
+            }
             None => break,
         }
     }
