@@ -185,7 +185,8 @@ fn gradient(
         Receiver::Irs { x, .. } => x,
     };
     let rows = left[0].len();
-    // R̃ (rows×rows) and the covariance derivatives R̃_p (IRS only).
+    // R̃ (rows×rows) at the BS only — at the IRS sensors only its inverse is used, as a rank-one update
+    // (below) — and the covariance derivatives R̃_p (IRS only).
     let mut rt = match &receiver {
         Receiver::Bs { .. } => Mat::<C64>::identity(rows, rows),
         Receiver::Irs { .. } => Mat::<C64>::zeros(0, 0),
