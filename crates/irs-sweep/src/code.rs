@@ -30,9 +30,20 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// The workspace's commit (`git rev-parse HEAD`) and whether it is dirty, when git and the repository are
-/// available: see [`git_state_at`] on [`workspace_root`].
+/// available and the workspace's sources are still those this binary was built from: see
+/// [`git_state_if_built_from`] on [`workspace_root`] and [`SOURCE_FINGERPRINT`].
 pub fn git_state() -> (Option<String>, Option<bool>) {
-    git_state_at(&workspace_root())
+    git_state_if_built_from(&workspace_root(), SOURCE_FINGERPRINT)
+}
+
+/// [`git_state_at`] of `root` when its sources hash to `built` (the fingerprint of the sources a binary was built
+/// from), else `(None, None)`: a binary older than its checkout would otherwise record the checkout's commit
+/// next to its own, older code version — a commit that did not compute its numbers.
+pub fn git_state_if_built_from(root: &Path, built: &str) -> (Option<String>, Option<bool>) {
+    match crate::fingerprint::fingerprint(root) {
+        Ok(now) if now == built => git_state_at(root),
+        _ => (None, None),
+    }
 }
 
 fn git(root: &Path, args: &[&str]) -> Option<Vec<u8>> {
@@ -77,9 +88,10 @@ pub struct CodeState {
     pub code_version: String,
     /// [`SOURCE_FINGERPRINT`].
     pub source_fingerprint: String,
-    /// `git rev-parse HEAD` of the workspace, when git and the repository are available.
+    /// `git rev-parse HEAD` of the workspace, when git and the repository are available and the workspace's
+    /// sources are those of this build ([`git_state`]).
     pub git_commit: Option<String>,
-    /// See [`git_state_at`].
+    /// See [`git_state_at`]; `None` with `git_commit`.
     pub git_dirty: Option<bool>,
 }
 
@@ -168,6 +180,34 @@ mod tests {
         t.write("crates/irs-fim/src/lib.rs", "pub fn f() { }");
         assert_eq!(state().1, Some(true));
         assert_ne!(t.fingerprint(), clean);
+    }
+
+    #[test]
+    fn a_binary_built_from_other_sources_than_the_checkout_records_no_commit() {
+        if !Command::new("git")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+        {
+            eprintln!("skipped: git is not available");
+            return;
+        }
+        let t = Tree::new("stale");
+        git_in(&t.0, &["init", "-q"]);
+        git_in(&t.0, &["add", "-A"]);
+        git_in(&t.0, &["commit", "-q", "--no-gpg-sign", "-m", "init"]);
+        let built = t.fingerprint();
+        let commit = git_state_at(&t.0).0;
+        assert!(commit.is_some());
+        assert_eq!(git_state_if_built_from(&t.0, &built), (commit, Some(false)));
+        // The workspace moves on (a new commit with other sources): the old build records no commit.
+        t.write("crates/irs-fim/src/lib.rs", "pub fn f() { }");
+        git_in(&t.0, &["commit", "-q", "--no-gpg-sign", "-am", "next"]);
+        assert_eq!(git_state_at(&t.0).1, Some(false));
+        assert_eq!(git_state_if_built_from(&t.0, &built), (None, None));
+        // A build of the new sources records the new commit.
+        let rebuilt = t.fingerprint();
+        assert!(git_state_if_built_from(&t.0, &rebuilt).0.is_some());
     }
 
     #[test]
