@@ -185,55 +185,44 @@ fn gradient(
         Receiver::Irs { x, .. } => x,
     };
     let rows = left[0].len();
-    // R̃ (rows×rows) at the BS only — at the IRS sensors only its inverse is used, as a rank-one update
-    // (below) — and the covariance derivatives R̃_p (IRS only).
-    let mut rt = match &receiver {
-        Receiver::Bs { .. } => Mat::<C64>::identity(rows, rows),
-        Receiver::Irs { .. } => Mat::<C64>::zeros(0, 0),
-    };
-    let mut r_p: Option<[Mat<C64>; 4]> = None;
-    match &receiver {
+    // Products with R̃⁻¹ and the covariance derivatives R̃_p (IRS only). At the BS R̃ = I + ρ Gᵀ diag(|ψ|²) G*
+    // (M×M) is factored: a product is a Cholesky solve with at most r right-hand sides, and Ā stays in low-rank
+    // form. At the IRS sensors R̃ = I + κ₀‖ψ‖² x₀x₀ᴴ, so R̃⁻¹ = I − γ x₀x₀ᴴ with γ = κ₀s/(1 + κ₀s‖x₀‖²)
+    // (Sherman–Morrison) and every product with it is a rank-one update: no N̄×N̄ product is formed.
+    let (inverse, r_p): (RtInverse<'_>, Option<[Mat<C64>; 4]>) = match &receiver {
         Receiver::Bs { rho } => {
-            // R̃ = I + ρ Gᵀ diag(|ψ|²) G*.
             let h = Mat::from_fn(n, m, |i, j| g[(i, j)].conj() * psi[i].norm_sqr());
             let gth = g.transpose() * h.as_ref();
-            for j in 0..m {
-                for i in 0..m {
-                    rt[(i, j)] += gth[(i, j)] * *rho;
-                }
-            }
+            let rt = Mat::from_fn(m, m, |i, j| {
+                let one = if i == j { 1.0 } else { 0.0 };
+                gth[(i, j)] * *rho + one
+            });
+            let llt = rt
+                .llt(Side::Lower)
+                .map_err(|_| FimError::NotPositiveDefinite { field: "psi" })?;
+            (RtInverse::Llt(llt), None)
         }
-        Receiver::Irs { x, e0, .. } => {
+        Receiver::Irs { x, kappa0, e0 } => {
             let outer =
                 |a: usize, b: usize| Mat::from_fn(rows, rows, |i, j| x[a][i] * x[b][j].conj());
-            r_p = Some(std::array::from_fn(|p| {
+            let r_p = std::array::from_fn(|p| {
                 let mut acc = Mat::<C64>::zeros(rows, rows);
                 for &(a, b) in PAIRS[p] {
                     acc += outer(a, b);
                 }
                 acc * faer::Scale(C64::new(e0[p] * s_psi, 0.0))
-            }));
-        }
-    }
-    // Products with R̃⁻¹: at the BS (M×M) a Cholesky solve with at most r right-hand sides, Ā kept in low-rank
-    // form; at the IRS sensors R̃ = I + κ₀‖ψ‖² x₀x₀ᴴ, so R̃⁻¹ = I − γ x₀x₀ᴴ with γ = κ₀s/(1 + κ₀s‖x₀‖²)
-    // (Sherman–Morrison) and every product with it is a rank-one update: no N̄×N̄ product is formed.
-    let inverse = match &receiver {
-        Receiver::Bs { .. } => RtInverse::Llt(
-            rt.llt(Side::Lower)
-                .map_err(|_| FimError::NotPositiveDefinite { field: "psi" })?,
-        ),
-        Receiver::Irs { x, kappa0, .. } => {
+            });
             let k = kappa0 * s_psi;
             let x0n2: f64 = x[0].iter().map(|z| z.norm_sqr()).sum();
             let den = 1.0 + k * x0n2;
             if !(den.is_finite() && den > 0.0) {
                 return Err(FimError::NotPositiveDefinite { field: "psi" });
             }
-            RtInverse::RankOne {
+            let inverse = RtInverse::RankOne {
                 x0: &x[0],
                 gamma: k / den,
-            }
+            };
+            (inverse, Some(r_p))
         }
     };
     // E_p = D_p V = c_p Σ x_a (u_bᵀ V).
