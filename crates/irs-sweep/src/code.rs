@@ -121,6 +121,13 @@ mod tests {
         assert!(code_version().ends_with(&now[..16]), "{}", code_version());
     }
 
+    fn git_available() -> bool {
+        Command::new("git")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+
     fn git_in(root: &Path, args: &[&str]) {
         let ok = Command::new("git")
             .arg("-C")
@@ -139,11 +146,7 @@ mod tests {
 
     #[test]
     fn untracked_files_count_in_git_dirty_exactly_when_they_change_the_fingerprint() {
-        if !Command::new("git")
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-        {
+        if !git_available() {
             eprintln!("skipped: git is not available");
             return;
         }
@@ -184,11 +187,7 @@ mod tests {
 
     #[test]
     fn a_binary_built_from_other_sources_than_the_checkout_records_no_commit() {
-        if !Command::new("git")
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-        {
+        if !git_available() {
             eprintln!("skipped: git is not available");
             return;
         }
