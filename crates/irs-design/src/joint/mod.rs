@@ -373,7 +373,7 @@ pub(crate) fn multistart<S: Gradients>(
     });
     let mut best: Option<(usize, Factors, f64, Vec<f64>)> = None;
     let mut records = Vec::new();
-    for (i, o) in outcomes.into_iter().enumerate() {
+    for o in outcomes {
         let Some((design, rec, multipliers)) = o else {
             continue;
         };
@@ -384,7 +384,6 @@ pub(crate) fn multistart<S: Gradients>(
         if better {
             best = Some((records.len(), design, rec.max_crb, multipliers));
         }
-        let _ = i;
         records.push(rec);
     }
     let Some((best_start, design, value, multipliers)) = best else {
