@@ -102,9 +102,12 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         record.termination
     );
     if let Some(j) = &record.joint {
+        let gap = j
+            .transmit_gap
+            .map_or("not evaluated".to_string(), |g| format!("{g:.1e}"));
         let _ = writeln!(
             out,
-            "joint: {} starts, best #{} ({:?}), {} polish rounds",
+            "joint: {} starts, best #{} ({:?}), {} polish rounds, transmit-step gap bound {gap}",
             j.starts.len(),
             j.best_start,
             j.starts.get(j.best_start).map(|s| s.kind),

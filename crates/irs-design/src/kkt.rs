@@ -19,7 +19,7 @@
 //! measurement also applies to designs of any rank (the paper's method).
 
 use faer::{c64, Mat, MatRef, Side};
-use irs_fim::Gradients;
+use irs_fim::{CrbKind, Gradients, TransmitMaps};
 use serde::{Deserialize, Serialize};
 
 use crate::nnls::nnls;
@@ -225,6 +225,130 @@ pub(crate) fn stationarity_of_factors<S: Gradients>(
         infeasibility,
         multipliers: mult,
     })
+}
+
+/// An upper bound on the relative decrease of the max-CRB that the transmit step at the design's ψ (P2.1 /
+/// P5.1: convex in R_s,l) could achieve — a certificate of transmit optimality that needs no SDP.
+///
+/// By weak duality for the transmit problem in epigraph form, min t s.t. CRB_l(R_l) ≤ t,
+/// Σ_l tr R_l/(L·P_t) ≤ 1, P_l(R_l)/P_s ≤ 1, R_l ⪰ 0: for any λ' ≥ 0 with Σλ' = 1, μ', ν' ≥ 0, its
+/// Lagrangian ℒ is convex in R, so for every feasible R, t ≥ ℒ(R) ≥ ℒ(R̂) + Σ_l Re tr(S_l(R_l − R̂_l)),
+/// S_l = ∇_{R_l}ℒ(R̂) = λ'_l ∇CRB_l + μ'/(L·P_t)·I + ν'_l/P_s·∇P_l. If every S_l ⪰ 0 this is at least
+/// ℒ(R̂) − Σ_l tr(S_l R̂_l); otherwise μ' is raised by L·P_t·ζ, ζ = −min_l λ_min(S_l), which makes it so.
+/// The gradients come from the exact affine maps (`TransmitMaps`): ∇CRB_l = Σ_pq W_pq K_pq with
+/// W = −F⁻¹SF⁻¹ (S selects the CRB's parameters) and F = Re tr(K_pq R) + c_pq.
+///
+/// The multipliers are `m` (the certificate's, in ln-CRB units) carried to CRB units: λ'_l ∝ λ_l·t̂/CRB_l
+/// (normalised to sum 1 with the factor Λ), μ' = t̂·μ/Λ, ν'_l = t̂·ν_l/Λ, t̂ = the max-CRB. Any non-negative
+/// multipliers give a valid bound; these make it tight at a stationary point (S_l R̂_l = 0 there, and a
+/// stationary R̂ that is transmit-optimal has S_l ⪰ 0). Returns +∞ when no CRB row has a multiplier.
+pub fn transmit_gap<S: Gradients + TransmitMaps>(
+    links: &[S],
+    r_s: &[Mat<c64>],
+    psi: &[Vec<c64>],
+    budgets: &Budgets,
+    objective: Objective,
+    m: &Multipliers,
+) -> Result<f64, DesignError> {
+    let kind = crb_kind(objective);
+    let l_count = links.len();
+    let lp = l_count as f64 * budgets.p_t_w;
+    let mut fims = Vec::with_capacity(l_count);
+    let mut crb = Vec::with_capacity(l_count);
+    for (l, link) in links.iter().enumerate() {
+        let affine = link
+            .fim_affine_in_rs(&psi[l])
+            .map_err(|source| DesignError::Link { irs: l, source })?;
+        let f = affine
+            .eval(r_s[l].as_ref())
+            .map_err(|source| DesignError::Link { irs: l, source })?;
+        crb.push(f.crb(kind));
+        fims.push((affine, f));
+    }
+    let t_hat = crb.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if !t_hat.is_finite() {
+        return Ok(f64::INFINITY);
+    }
+    let weights: Vec<f64> = (0..l_count)
+        .map(|l| m.crb[l].max(0.0) * t_hat / crb[l])
+        .collect();
+    let big_lambda: f64 = weights.iter().sum();
+    if big_lambda.is_nan() || big_lambda <= 0.0 {
+        return Ok(f64::INFINITY);
+    }
+    let mu = t_hat * m.bs_power.max(0.0) / big_lambda;
+    let mut gradients = Vec::with_capacity(l_count);
+    let mut min_eig = f64::INFINITY;
+    for (l, link) in links.iter().enumerate() {
+        let (affine, f) = &fims[l];
+        let Some(inv) = f.inverse() else {
+            return Ok(f64::INFINITY);
+        };
+        let sel = |p: usize| match kind {
+            CrbKind::Full => 1.0,
+            CrbKind::AngleOnly => f64::from(u8::from(p < 2)),
+        };
+        // W = −F⁻¹ S F⁻¹.
+        let w = |p: usize, q: usize| -> f64 {
+            -(0..4).map(|k| inv[p][k] * sel(k) * inv[k][q]).sum::<f64>()
+        };
+        let dim = affine.dim();
+        let nu = t_hat * m.irs_power[l].max(0.0) / big_lambda;
+        let power = link
+            .irs_power_affine_in_rs(&psi[l])
+            .map_err(|source| DesignError::Link { irs: l, source })?;
+        let mut s_l = Mat::from_fn(dim, dim, |i, j| {
+            power.coefficient[(i, j)] * (nu / budgets.p_s_w)
+                + if i == j {
+                    c64::new(mu / lp, 0.0)
+                } else {
+                    c64::new(0.0, 0.0)
+                }
+        });
+        for p in 0..4 {
+            for q in 0..4 {
+                let coef = weights[l] / big_lambda * w(p, q);
+                let k = affine.coefficient(p, q);
+                for j in 0..dim {
+                    for i in 0..dim {
+                        s_l[(i, j)] += k[(i, j)] * coef;
+                    }
+                }
+            }
+        }
+        let herm = Mat::from_fn(dim, dim, |i, j| (s_l[(i, j)] + s_l[(j, i)].conj()) * 0.5);
+        let evd =
+            herm.self_adjoint_eigen(Side::Lower)
+                .map_err(|_| DesignError::InvalidSetting {
+                    field: "r_s",
+                    reason: "eigendecomposition did not converge",
+                })?;
+        let ev = evd.S().column_vector();
+        min_eig = (0..dim).map(|i| ev[i].re).fold(min_eig, f64::min);
+        let p_used = power
+            .eval(r_s[l].as_ref())
+            .map_err(|source| DesignError::Link { irs: l, source })?;
+        gradients.push((herm, nu, p_used));
+    }
+    let zeta = (-min_eig).max(0.0);
+    let mu2 = mu + zeta * lp;
+    let used: f64 = r_s
+        .iter()
+        .map(|r| (0..r.nrows()).map(|i| r[(i, i)].re).sum::<f64>())
+        .sum();
+    let mut lagrangian = mu2 * (used / lp - 1.0);
+    let mut trace_sr = 0.0;
+    for (l, (s_l, nu, p_used)) in gradients.iter().enumerate() {
+        lagrangian += weights[l] / big_lambda * crb[l] + nu * (p_used / budgets.p_s_w - 1.0);
+        let r = &r_s[l];
+        let tr: f64 = (0..r.nrows())
+            .flat_map(|i| (0..r.nrows()).map(move |j| (i, j)))
+            .map(|(i, j)| (s_l[(i, j)] * r[(j, i)]).re)
+            .sum();
+        trace_sr += tr + zeta * (0..r.nrows()).map(|i| r[(i, i)].re).sum::<f64>();
+    }
+    let bound = lagrangian - trace_sr;
+    Ok(((t_hat - bound) / t_hat).max(0.0))
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -46,7 +46,7 @@ pub use driver::{
 pub use error::{DesignError, StepError};
 pub use irs_fim::{SensingLink, Setup};
 pub use joint::{matched_filter_start, JointRecord, JointSettings, JointStart, StartKind};
-pub use kkt::{stationarity, Multipliers, Stationarity, ACTIVE_SLACK};
+pub use kkt::{stationarity, transmit_gap, Multipliers, Stationarity, ACTIVE_SLACK};
 pub use progress::Progress;
 pub use record::{
     ArraySpec, CMat, DesignRecord, IrsDesign, IrsInputs, ProblemInputs, ReflectIrsRecord, SdpSolve,

@@ -36,7 +36,8 @@ pub enum Progress {
         elapsed_s: f64,
     },
     /// The joint method finished the certified transmit step of polish round `round` (round 1 follows the
-    /// multistart phase; the last round is the closing transmit step).
+    /// multistart phase; the last round is the closing transmit step). No round runs when the duality bound
+    /// [`crate::transmit_gap`] already shows that the step gains at most `polish_tol`.
     PolishRound {
         /// 1-based.
         round: usize,

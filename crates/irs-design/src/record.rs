@@ -8,7 +8,7 @@ use irs_fim::Setup;
 use crate::settings::{Budgets, Objective, Scheme, Settings};
 
 /// Version of the JSON schema of [`DesignRecord`]; bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// A dense complex matrix in column-major order; each entry serialises as `[re, im]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -135,7 +135,7 @@ fn same_seed_gives_identical_records_for_any_thread_count_and_json_round_trips()
     assert_eq!(back, a);
     // The names of docs/design-record-schema.md: used powers apart from budgets, the set-up as a value.
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(v["schema_version"], 4);
+    assert_eq!(v["schema_version"], 5);
     // Schema 4: the paper's method carries the stationarity certificate too.
     assert!(v["stationarity"]["residual"].is_f64());
     assert_eq!(v["inputs"]["setup"], "sensing_at_bs");

@@ -148,6 +148,11 @@ pub struct JointRecord {
     pub refined_converged: bool,
     /// Polish rounds run (transmit step + local solve).
     pub polish_rounds: usize,
+    /// The last bound on what a transmit step at the design's ψ could still gain, relative
+    /// ([`crate::transmit_gap`]); the polish ends without an SDP once it is at most `polish_tol`. `None` when
+    /// it could not be evaluated (or no polish ran: a transmit step too large for the SDP).
+    #[serde(default)]
+    pub transmit_gap: Option<f64>,
 }
 
 /// A design as factors: V_l (M×r) and ψ_l per IRS.
@@ -420,6 +425,7 @@ pub(crate) fn multistart<S: Gradients>(
             refined_max_crb: value,
             refined_converged: conv,
             polish_rounds: 0,
+            transmit_gap: None,
         },
     ))
 }
