@@ -45,7 +45,9 @@ pub use driver::{
 };
 pub use error::{DesignError, StepError};
 pub use irs_fim::{SensingLink, Setup};
-pub use joint::{matched_filter_start, JointRecord, JointSettings, JointStart, StartKind};
+pub use joint::{
+    matched_filter_start, JointRecord, JointSettings, JointStart, LocalSolver, StartKind,
+};
 pub use kkt::{stationarity, transmit_gap, Multipliers, Stationarity, ACTIVE_SLACK};
 pub use progress::Progress;
 pub use record::{

@@ -283,6 +283,64 @@ fn observing_a_run_changes_no_bit_of_the_record_on_one_or_two_threads() {
     }
 }
 
+/// The two local solvers on the same instances (default scenario, seed 1, P_t ∈ {1, 10} W, both set-ups, one
+/// start): SQP, the default, returns a design at least as good as the augmented Lagrangian's (within 1e-6
+/// relative), meets its tolerance alone (no augmented-Lagrangian fallback), and is stationary by the
+/// independent certificate to 1e-5; the run ends on the duality certificate of the transmit step.
+#[test]
+fn sqp_reaches_the_augmented_lagrangians_design_and_certifies_it_stationary() {
+    use irs_design::{JointSettings, LocalSolver};
+    let sc = Scenario::default();
+    let r = Realization::new(&sc, 1).unwrap();
+    for setup in [Setup::AtBs, Setup::AtIrs] {
+        for p_t_w in [1.0, 10.0] {
+            let mut b = Budgets::of(&sc);
+            b.p_t_w = p_t_w;
+            let with = |local_solver| Settings {
+                threads: 1,
+                joint: JointSettings {
+                    random_starts: 0,
+                    local_solver,
+                    ..JointSettings::default()
+                },
+                ..Settings::default()
+            };
+            let sqp = optimize(setup, &r, &b, Scheme::Joint, &with(LocalSolver::Sqp), 1).unwrap();
+            let alm = optimize(
+                setup,
+                &r,
+                &b,
+                Scheme::Joint,
+                &with(LocalSolver::AugmentedLagrangian),
+                1,
+            )
+            .unwrap();
+            let case = format!("{setup:?} P_t = {p_t_w} W");
+            assert!(
+                sqp.max_crb_rad2 <= alm.max_crb_rad2 * (1.0 + 1e-6),
+                "{case}: SQP {} augmented Lagrangian {}",
+                sqp.max_crb_rad2,
+                alm.max_crb_rad2
+            );
+            let residual = sqp.stationarity.as_ref().unwrap().residual;
+            assert!(residual <= 1e-5, "{case}: SQP residual {residual:e}");
+            let joint = sqp.joint.as_ref().unwrap();
+            let start = &joint.starts[0];
+            assert!(
+                start.converged && start.sqp_iterations > 0 && start.panoc_iterations == 0,
+                "{case}: {start:?}"
+            );
+            let gap = joint.transmit_gap.unwrap();
+            assert!(gap <= 1e-6, "{case}: transmit gap {gap:e}");
+            assert!(
+                sqp.history.iter().all(|h| h.sdp.is_empty()),
+                "{case}: a transmit SDP ran although the certificate holds"
+            );
+            assert_feasible(setup, &r, &sqp, &b);
+        }
+    }
+}
+
 /// `transmit_gap` is a bound: from designs that are off the transmit optimum by a little (R_s,l of the joint
 /// design mixed with an isotropic covariance) or by a lot (the matched-filter start at a tenth of the power,
 /// ψ halved), the certified transmit step (an independent SDP solve) never gains more than the bound says,

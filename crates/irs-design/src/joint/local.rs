@@ -40,13 +40,13 @@ const LBFGS_MEMORY: usize = 20;
 
 /// The joint problem's data and variable layout.
 pub(crate) struct JointProblem<'a, S> {
-    links: &'a [S],
-    m: usize,
-    r: usize,
+    pub(super) links: &'a [S],
+    pub(super) m: usize,
+    pub(super) r: usize,
     /// Start of link l's V block and ψ block in x.
-    v_off: Vec<usize>,
-    psi_off: Vec<usize>,
-    n: Vec<usize>,
+    pub(super) v_off: Vec<usize>,
+    pub(super) psi_off: Vec<usize>,
+    pub(super) n: Vec<usize>,
     dim: usize,
     /// √(L·P_t): V = sv·x_V.
     sv: f64,
@@ -58,14 +58,14 @@ pub(crate) struct JointProblem<'a, S> {
 }
 
 /// Value and block gradients of one link's two rows at x.
-struct LinkEval {
+pub(super) struct LinkEval {
     /// ln(CRB_l) − ln_ref (+∞ for a singular FIM).
-    ln_crb: f64,
+    pub(super) ln_crb: f64,
     /// ∇ of ln CRB_l over link l's V block then ψ block (scaled variables).
-    g_crb: Vec<f64>,
+    pub(super) g_crb: Vec<f64>,
     /// P_l/P_s − 1.
-    pow: f64,
-    g_pow: Vec<f64>,
+    pub(super) pow: f64,
+    pub(super) g_pow: Vec<f64>,
 }
 
 impl<'a, S: Gradients> JointProblem<'a, S> {
@@ -112,7 +112,7 @@ impl<'a, S: Gradients> JointProblem<'a, S> {
         self.r
     }
 
-    fn tau_index(&self) -> usize {
+    pub(super) fn tau_index(&self) -> usize {
         self.dim - 1
     }
 
@@ -161,7 +161,7 @@ impl<'a, S: Gradients> JointProblem<'a, S> {
             .unzip()
     }
 
-    fn link_eval(&self, x: &[f64], l: usize) -> LinkEval {
+    pub(super) fn link_eval(&self, x: &[f64], l: usize) -> LinkEval {
         let v = self.v_of(x, l);
         let psi = self.psi_of(x, l);
         let nv = 2 * self.m * self.r;
@@ -437,6 +437,8 @@ pub(crate) struct LocalResult {
     pub x: Vec<f64>,
     pub alm_iterations: usize,
     pub panoc_iterations: usize,
+    /// SQP iterations (0 when only the augmented Lagrangian ran).
+    pub sqp_iterations: usize,
     /// Inner tolerance and row violations reached `tol`.
     pub converged: bool,
     /// The augmented Lagrangian's multipliers at the end (rows: CRB_l then P_l).
@@ -527,6 +529,7 @@ pub(crate) fn solve<S: Gradients>(
         .fold(f64::NEG_INFINITY, f64::max);
     LocalResult {
         x,
+        sqp_iterations: 0,
         alm_iterations: outer,
         panoc_iterations: used,
         converged,

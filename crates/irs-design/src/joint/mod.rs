@@ -17,6 +17,7 @@
 //! - **Certificate:** the record carries the KKT residual of the returned design (`kkt.rs`).
 
 mod local;
+mod sqp;
 mod starts;
 
 use std::time::Instant;
@@ -34,10 +35,25 @@ use crate::settings::{Budgets, Settings};
 use crate::DesignError;
 use local::{solve, JointProblem, LocalResult};
 
+/// The local solver of each start, the refinement and the polish rounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LocalSolver {
+    /// SQP with a dense BFGS model (`sqp.rs`); the augmented Lagrangian takes over from its last point
+    /// when it does not meet the tolerance, or when the problem has more than 2,500 variables.
+    Sqp,
+    /// The augmented Lagrangian with PANOC inner solves (`local.rs`).
+    AugmentedLagrangian,
+}
+
 /// Settings of the joint method ([`crate::Scheme::Joint`], [`crate::Scheme::ProposedPolished`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct JointSettings {
+    /// Local solver. Default [`LocalSolver::Sqp`].
+    pub local_solver: LocalSolver,
+    /// Cap on SQP iterations per local solve. Default 1000 (the default scenario needs 25–250).
+    pub max_sqp_iterations: usize,
     /// Seeded random starts besides the matched-filter start. Default 7 (8 starts in all).
     pub random_starts: usize,
     /// Columns r of each V_l (R_s,l = V_l V_lᴴ), 1 ≤ r; capped at M. Default 3 (no loss, module docs).
@@ -63,6 +79,8 @@ pub struct JointSettings {
 impl Default for JointSettings {
     fn default() -> Self {
         JointSettings {
+            local_solver: LocalSolver::Sqp,
+            max_sqp_iterations: 1_000,
             random_starts: 7,
             rank: 3,
             start_tol: 1e-3,
@@ -94,6 +112,9 @@ impl JointSettings {
             if !(v.is_finite() && v > 0.0 && v < 1.0) {
                 return bad(field, "must be in (0, 1)");
             }
+        }
+        if self.max_sqp_iterations == 0 {
+            return bad("joint.max_sqp_iterations", "must be >= 1");
         }
         if self.max_iterations_per_start == 0 {
             return bad("joint.max_iterations_per_start", "must be >= 1");
@@ -128,6 +149,10 @@ pub struct JointStart {
     pub alm_iterations: usize,
     /// PANOC iterations in all.
     pub panoc_iterations: usize,
+    /// SQP iterations (the default local solver; the augmented Lagrangian's counts are 0 when SQP met the
+    /// tolerance alone).
+    #[serde(default)]
+    pub sqp_iterations: usize,
     /// The local solve met `start_tol`.
     pub converged: bool,
     /// Wall time of this start, s.
@@ -273,13 +298,30 @@ fn local<S: Gradients>(
     );
     debug_assert_eq!(prob.rank(), r);
     let x0 = prob.pack(&start.v, &start.psi, 0.0);
-    let res = solve(
-        &prob,
-        x0,
-        tol,
-        settings.joint.max_iterations_per_start,
-        multipliers,
-    );
+    let js = settings.joint;
+    let sqp_run = (js.local_solver == LocalSolver::Sqp && x0.len() - 1 <= sqp::MAX_SQP_VARIABLES)
+        .then(|| sqp::solve(&prob, x0.clone(), tol, js.max_sqp_iterations))
+        .flatten();
+    let res = match sqp_run {
+        Some(s) if s.converged => LocalResult {
+            x: s.x,
+            alm_iterations: 0,
+            panoc_iterations: 0,
+            sqp_iterations: s.iterations,
+            converged: true,
+            multipliers: s.multipliers,
+        },
+        // The augmented Lagrangian continues from SQP's last point (projected, so in C).
+        other => {
+            let (x, sqp_iterations) = match other {
+                Some(s) => (s.x, s.iterations),
+                None => (x0, 0),
+            };
+            let mut r = solve(&prob, x, tol, js.max_iterations_per_start, multipliers);
+            r.sqp_iterations = sqp_iterations;
+            r
+        }
+    };
     let (v, psi) = prob.unpack(&res.x);
     let design = make_feasible(links, Factors { v, psi }, budgets)?;
     Some((design, res))
@@ -293,6 +335,7 @@ fn solve_start<S: Gradients>(
     i: usize,
     budgets: &Budgets,
     settings: &Settings,
+    tol: f64,
 ) -> Option<(Factors, JointStart, Vec<f64>)> {
     let t0 = Instant::now();
     let start = if *kind == StartKind::Given {
@@ -301,14 +344,7 @@ fn solve_start<S: Gradients>(
         balanced_start(links, start.clone(), budgets, i % 2 == 1)?
     };
     let initial = max_crb(links, &start, settings);
-    let (design, res) = local(
-        links,
-        &start,
-        budgets,
-        settings,
-        settings.joint.start_tol,
-        None,
-    )?;
+    let (design, res) = local(links, &start, budgets, settings, tol, None)?;
     let value = max_crb(links, &design, settings);
     // A local solve never returns worse than its (feasible) start.
     let (design, value) = if value <= initial {
@@ -324,6 +360,7 @@ fn solve_start<S: Gradients>(
             max_crb: value,
             alm_iterations: res.alm_iterations,
             panoc_iterations: res.panoc_iterations,
+            sqp_iterations: res.sqp_iterations,
             converged: res.converged,
             wall_time_s: t0.elapsed().as_secs_f64(),
         },
@@ -365,8 +402,11 @@ pub(crate) fn multistart<S: Gradients>(
         }
     }
     let count = starts.len();
+    // A single start is solved to `tol` at once: its refinement would only restart the solver (and, for
+    // SQP, its curvature model) from the same point.
+    let start_tol = if count == 1 { js.tol } else { js.start_tol };
     let outcomes = map_indexed(count, settings.threads, |i| {
-        let outcome = solve_start(links, &starts[i], i, budgets, settings);
+        let outcome = solve_start(links, &starts[i], i, budgets, settings, start_tol);
         obs.report(Progress::JointStart {
             index: i,
             count,
@@ -397,14 +437,18 @@ pub(crate) fn multistart<S: Gradients>(
     // The refinement starts from the best start's multipliers (not its penalties): on the default scenario
     // (seeds 1–3, P_t = 1 W) this lowers the final KKT residual from 5e-5–2e-4 to 1e-5–2e-5 at the BS and
     // from 2e-6–3e-5 to ~2e-6 at the IRSs, at about the same time (`docs/joint.md`).
-    let refined = local(
-        links,
-        &design,
-        budgets,
-        settings,
-        js.tol,
-        Some(&multipliers),
-    );
+    let refined = (count > 1)
+        .then(|| {
+            local(
+                links,
+                &design,
+                budgets,
+                settings,
+                js.tol,
+                Some(&multipliers),
+            )
+        })
+        .flatten();
     let (refined, value, conv, multipliers) = match refined {
         Some((d, res)) => {
             let v = max_crb(links, &d, settings);
@@ -414,7 +458,12 @@ pub(crate) fn multistart<S: Gradients>(
                 (design, value, false, multipliers)
             }
         }
-        None => (design, value, false, multipliers),
+        None => (
+            design,
+            value,
+            count == 1 && records[best_start].converged,
+            multipliers,
+        ),
     };
     Ok((
         refined,
