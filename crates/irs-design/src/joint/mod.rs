@@ -6,14 +6,17 @@
 //!   (U = [u, u_θ, u_φ], `docs/model.md`), and an optimal transmit covariance for fixed ψ has rank ≤ 3
 //!   (the transmit step's Lagrangian argument in `docs/model.md`), so R_s,l = V_l V_lᴴ with V_l ∈ ℂ^{M×3}
 //!   loses no optimum while keeping the variable count at 3M per IRS instead of M².
-//! - **Epigraph.** The max is handled exactly: min τ s.t. ln CRB_l ≤ τ, by an augmented Lagrangian whose
-//!   inner problems PANOC solves over the projected set (`local.rs`).
+//! - **Epigraph.** The max is handled exactly: min τ s.t. ln CRB_l ≤ τ, by SQP with a dense BFGS model
+//!   (`sqp.rs`, the default), or by an augmented Lagrangian whose inner problems PANOC solves over the
+//!   projected set (`local.rs`: [`LocalSolver::AugmentedLagrangian`], and the fallback where SQP stops short).
 //! - **Starts** (`starts.rs`): the matched-filter heuristic and `random_starts` seeded random points, run in
 //!   parallel on `Settings::threads` threads with results in start order (same seed ⇒ same bits on any
 //!   thread count); each start is solved to `start_tol`, the best feasible one refined to `tol`.
-//! - **Polish** (in the driver): the certified transmit step (column generation, `transmit.rs`) at the
-//!   final ψ; if it improves the max-CRB by more than `polish_tol` relative, the local solve runs again
-//!   from its R_s, up to `polish_rounds` times; the run ends on a transmit step.
+//! - **Polish** (in the driver): if the duality bound [`crate::transmit_gap`] shows that the transmit step at
+//!   the final ψ gains at most `polish_tol`, the run ends; otherwise the certified transmit step (column
+//!   generation, `transmit.rs`) runs, and if it improves the max-CRB by more than `polish_tol` relative, the
+//!   local solve runs again from its R_s, up to `polish_rounds` times; the run ends on a transmit step or on
+//!   the bound.
 //! - **Certificate:** the record carries the KKT residual of the returned design (`kkt.rs`).
 
 mod local;
@@ -58,12 +61,12 @@ pub struct JointSettings {
     pub random_starts: usize,
     /// Columns r of each V_l (R_s,l = V_l V_lᴴ), 1 ≤ r; capped at M. Default 3 (no loss, module docs).
     pub rank: usize,
-    /// Tolerance of each start's local solve (inner PANOC residual and row violation). Default 1e-3: on the
-    /// default scenario every start then lands within ~1e-6 relative of its value at 1e-5, at a fifth of the
-    /// iterations; only the best start is refined.
+    /// Tolerance of each start's local solve when there are several starts (SQP: Lagrangian gradient,
+    /// complementarity and violation; augmented Lagrangian: inner PANOC residual and row violation). Default
+    /// 1e-3; only the best start is refined.
     pub start_tol: f64,
-    /// Tolerance of the refinement of the best start and of the polish rounds. Default 1e-6 (1e-7 lowers the
-    /// KKT residual from ~3e-5 to ~3e-6 on the default scenario at 10× the time; see `docs/joint.md`).
+    /// Tolerance of the refinement of the best start (of a single start), and of the polish rounds, in the
+    /// units of the stationarity certificate. Default 1e-6.
     pub tol: f64,
     /// Cap on PANOC (and fallback projected-gradient) iterations per local solve. Default 5000: on the default
     /// scenario every start converges in a few hundred; with a tight IRS budget (P_s ≤ 1e-2 W at P_t = 10 W) the
@@ -273,7 +276,11 @@ fn balanced_start<S: Gradients>(
 }
 
 /// Local solve from `start` at `tol` (multipliers as in [`solve`]): returns the feasible design and what the
-/// solver did.
+/// solver did. With `fallback`, the augmented Lagrangian continues where SQP stops short of `tol`; without it
+/// (the starts of a multistart run, of which only the best is refined) SQP's last point is returned as not
+/// converged: in the flat valleys where SQP stalls the augmented Lagrangian mostly runs into its iteration cap
+/// too (Fig. 7's M = 64 point at the BS, seed 1: one start spent 5,010 PANOC iterations, 5.1 s, in it — half the
+/// run).
 fn local<S: Gradients>(
     links: &[S],
     start: &Factors,
@@ -281,6 +288,7 @@ fn local<S: Gradients>(
     settings: &Settings,
     tol: f64,
     multipliers: Option<&[f64]>,
+    fallback: bool,
 ) -> Option<(Factors, LocalResult)> {
     let r = start.v[0].ncols();
     let ln_ref = max_crb(links, start, settings).ln();
@@ -311,6 +319,14 @@ fn local<S: Gradients>(
             converged: true,
             multipliers: s.multipliers,
         },
+        Some(s) if !fallback => LocalResult {
+            x: s.x,
+            alm_iterations: 0,
+            panoc_iterations: 0,
+            sqp_iterations: s.iterations,
+            converged: false,
+            multipliers: s.multipliers,
+        },
         // The augmented Lagrangian continues from SQP's last point (projected, so in C).
         other => {
             let (x, sqp_iterations) = match other {
@@ -327,8 +343,9 @@ fn local<S: Gradients>(
     Some((design, res))
 }
 
-/// One start of the multistart phase: made feasible, solved to `start_tol`; the design and its record, or `None`
-/// when the start gives no feasible design.
+/// One start of the multistart phase: made feasible, solved to `tol` (with the augmented-Lagrangian fallback
+/// only for a `single` start, which is not refined afterwards); the design and its record, or `None` when the
+/// start gives no feasible design.
 fn solve_start<S: Gradients>(
     links: &[S],
     (kind, start): &(StartKind, Factors),
@@ -336,6 +353,7 @@ fn solve_start<S: Gradients>(
     budgets: &Budgets,
     settings: &Settings,
     tol: f64,
+    single: bool,
 ) -> Option<(Factors, JointStart, Vec<f64>)> {
     let t0 = Instant::now();
     let start = if *kind == StartKind::Given {
@@ -344,7 +362,7 @@ fn solve_start<S: Gradients>(
         balanced_start(links, start.clone(), budgets, i % 2 == 1)?
     };
     let initial = max_crb(links, &start, settings);
-    let (design, res) = local(links, &start, budgets, settings, tol, None)?;
+    let (design, res) = local(links, &start, budgets, settings, tol, None, single)?;
     let value = max_crb(links, &design, settings);
     // A local solve never returns worse than its (feasible) start.
     let (design, value) = if value <= initial {
@@ -406,7 +424,15 @@ pub(crate) fn multistart<S: Gradients>(
     // SQP, its curvature model) from the same point.
     let start_tol = if count == 1 { js.tol } else { js.start_tol };
     let outcomes = map_indexed(count, settings.threads, |i| {
-        let outcome = solve_start(links, &starts[i], i, budgets, settings, start_tol);
+        let outcome = solve_start(
+            links,
+            &starts[i],
+            i,
+            budgets,
+            settings,
+            start_tol,
+            count == 1,
+        );
         obs.report(Progress::JointStart {
             index: i,
             count,
@@ -446,6 +472,7 @@ pub(crate) fn multistart<S: Gradients>(
                 settings,
                 js.tol,
                 Some(&multipliers),
+                true,
             )
         })
         .flatten();
@@ -500,6 +527,7 @@ pub(crate) fn refine<S: Gradients>(
         settings,
         settings.joint.tol,
         Some(multipliers),
+        true,
     )?;
     (max_crb(links, &d, settings) <= before).then_some((d, res.multipliers))
 }
