@@ -112,6 +112,14 @@ impl<'a, S: Gradients> JointProblem<'a, S> {
         self.r
     }
 
+    /// The set C of this problem's layout.
+    pub(super) fn set(&self) -> JointSet {
+        JointSet {
+            v_end: self.psi_off[0],
+            psi_end: self.tau_index(),
+        }
+    }
+
     pub(super) fn tau_index(&self) -> usize {
         self.dim - 1
     }
@@ -282,13 +290,14 @@ impl<S: Gradients> JointProblem<'_, S> {
 }
 
 /// The feasible set C: the BS ball over every V block, a unit disc per ψ element, τ free.
-struct JointSet {
+pub(super) struct JointSet {
     v_end: usize,
     psi_end: usize,
 }
 
-impl Constraint for JointSet {
-    fn project(&self, x: &mut [f64]) -> FunctionCallResult {
+impl JointSet {
+    /// Projects `x` onto C (entries past the ψ blocks untouched; `x` may stop at them).
+    pub(super) fn project_in_place(&self, x: &mut [f64]) {
         let norm2: f64 = x[..self.v_end].iter().map(|v| v * v).sum();
         if norm2 > 1.0 {
             let s = 1.0 / norm2.sqrt();
@@ -302,6 +311,12 @@ impl Constraint for JointSet {
                 pair[1] *= s;
             }
         }
+    }
+}
+
+impl Constraint for JointSet {
+    fn project(&self, x: &mut [f64]) -> FunctionCallResult {
+        self.project_in_place(x);
         Ok(())
     }
 
@@ -462,10 +477,7 @@ pub(crate) fn solve<S: Gradients>(
         tau_anchor: 0.0,
     };
     debug_assert_eq!(alm.y.len(), rows, "one multiplier per row");
-    let set = JointSet {
-        v_end: prob.psi_off[0],
-        psi_end: prob.tau_index(),
-    };
+    let set = prob.set();
     let mut x = x0;
     set.project(&mut x).ok();
     // τ starts just below the current max ln CRB, so the largest CRB row is active from the start.

@@ -156,25 +156,6 @@ impl<S: Gradients> JointProblem<'_, S> {
         }
         Rows { dense, disc, value }
     }
-
-    /// Projection onto the BS ball and the amplitude discs (τ untouched).
-    fn project(&self, x: &mut [f64]) {
-        let v_end = self.psi_off[0];
-        let n = self.tau_index();
-        let norm2: f64 = x[..v_end].iter().map(|v| v * v).sum();
-        if norm2 > 1.0 {
-            let s = 1.0 / norm2.sqrt();
-            x[..v_end].iter_mut().for_each(|v| *v *= s);
-        }
-        for pair in x[v_end..n].chunks_exact_mut(2) {
-            let r2 = pair[0] * pair[0] + pair[1] * pair[1];
-            if r2 > 1.0 {
-                let s = 1.0 / r2.sqrt();
-                pair[0] *= s;
-                pair[1] *= s;
-            }
-        }
-    }
 }
 
 /// Dot product with eight independent partial sums, so the compiler can vectorise it (a single running
@@ -356,7 +337,7 @@ pub(crate) fn solve<S: Gradients>(
     let n = prob.tau_index();
     let big = prob.links.len();
     x0.truncate(n);
-    prob.project(&mut x0);
+    prob.set().project_in_place(&mut x0);
     x0.push(0.0);
     let mut cur = prob.point(x0)?;
     let mut rows = prob.rows_at(&cur);
@@ -448,7 +429,7 @@ pub(crate) fn solve<S: Gradients>(
         let accept = |p: &Point, alpha: f64| p.merit(penalty) <= reference + ARMIJO * alpha * pred;
         let trial = |step: &[f64]| {
             let mut xt: Vec<f64> = cur.x[..n].iter().zip(step).map(|(a, b)| a + b).collect();
-            prob.project(&mut xt);
+            prob.set().project_in_place(&mut xt);
             xt.push(0.0);
             prob.point(xt)
         };
