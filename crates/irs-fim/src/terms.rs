@@ -142,7 +142,12 @@ pub(crate) fn affine_in_rs(
                     w[(i, d)] = acc;
                 }
             }
+            // K is Hermitian in exact arithmetic, but the product rounds K[i,j] and K[j,i] by different
+            // operation orders, to ~ε·|W||U| — which can be 1e-12 of |K| where terms cancel (m = 1, K_03:
+            // Im K[0,0] = 2e-14 against |K| = 2e-2). The SDP layer and the transmit certificate expect a
+            // Hermitian K: take the Hermitian part, which is exactly Hermitian in floating point.
             let k = w.as_ref() * u.transpose();
+            let k = Mat::from_fn(m, m, |i, j| (k[(i, j)] + k[(j, i)].conj()) * 0.5);
             mats.push(k);
             cs[packed(p, q)] = consts[p][q];
         }
