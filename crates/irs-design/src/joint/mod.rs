@@ -311,20 +311,13 @@ fn local<S: Gradients>(
         .then(|| sqp::solve(&prob, x0.clone(), tol, js.max_sqp_iterations))
         .flatten();
     let res = match sqp_run {
-        Some(s) if s.converged => LocalResult {
+        // Converged, or a start of a multistart run (no fallback): SQP's point as it is.
+        Some(s) if s.converged || !fallback => LocalResult {
             x: s.x,
             alm_iterations: 0,
             panoc_iterations: 0,
             sqp_iterations: s.iterations,
-            converged: true,
-            multipliers: s.multipliers,
-        },
-        Some(s) if !fallback => LocalResult {
-            x: s.x,
-            alm_iterations: 0,
-            panoc_iterations: 0,
-            sqp_iterations: s.iterations,
-            converged: false,
+            converged: s.converged,
             multipliers: s.multipliers,
         },
         // The augmented Lagrangian continues from SQP's last point (projected, so in C).

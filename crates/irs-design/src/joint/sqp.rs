@@ -210,19 +210,19 @@ fn initial_inverse_hessian<S: Gradients>(
 /// The second-order correction at the trial point `p` = x + d (Nocedal & Wright §15.6, 18.3): the least
 /// change d̂ = −H A_W w, in the metric of the quasi-Newton model, that puts the rows binding in the QP
 /// (`binding`, CRB rows then IRS-power rows) — the CRB rows back on a common level t̂ and the IRS-power rows
-/// back on their budget — to first order at x + d: f_l(x+d) − (M w)_l = t̂, c_j(x+d) − (M w)_j = 0, Σ_{CRB rows} w_l = 0
-/// (t̂ free), with M = AᵀHA of the QP and `hg` = H times the dense row gradients (CRB rows, then IRS-power
-/// rows). The amplitude and BS rows need none: the projection restores them. `None` when no row needs it or the
-/// system is singular.
+/// back on their budget — to first order at x + d: f_l(x+d) − (M w)_l = t̂, c_j(x+d) − (M w)_j = 0,
+/// Σ_{CRB rows} w_l = 0 (t̂ free), with M = AᵀHA of the QP (`size`×`size`, row-major) and `hg` = H times the
+/// dense row gradients (CRB rows, then IRS-power rows). The amplitude and BS rows need none: the projection
+/// restores them. `None` when no row needs it or the system is singular.
 fn second_order_correction(
     p: &Point,
     m: &[f64],
+    size: usize,
     hg: &Mat<f64>,
     binding: &[bool],
     big: usize,
     n: usize,
 ) -> Option<Vec<f64>> {
-    let size = (m.len() as f64).sqrt().round() as usize;
     let active: Vec<usize> = (0..2 * big).filter(|&j| binding[j]).collect();
     let crb_count = active.iter().filter(|&&j| j < big).count();
     if active.len() <= 1 && crb_count == 1 {
@@ -449,7 +449,7 @@ pub(crate) fn solve<S: Gradients>(
                         z[j] > 0.0 || lin >= level - 1e-9 * (1.0 + level.abs())
                     })
                     .collect();
-                if let Some(dc) = second_order_correction(&p, &m, &hg, &binding, big, n) {
+                if let Some(dc) = second_order_correction(&p, &m, size, &hg, &binding, big, n) {
                     let step: Vec<f64> = d.iter().zip(&dc).map(|(a, b)| a + b).collect();
                     if let Some(q) = trial(&step).filter(|q| accept(q, 1.0)) {
                         next = Some(q);
@@ -538,8 +538,7 @@ pub(crate) fn solve<S: Gradients>(
     }
     let mut x = cur.x.clone();
     x[n] = cur.fmax();
-    let mut multipliers = z[..2 * big].to_vec();
-    multipliers.truncate(2 * big);
+    let multipliers = z[..2 * big].to_vec();
     Some(SqpResult {
         x,
         iterations,
